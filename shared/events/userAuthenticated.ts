@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { pipeline } from '../pipeline.js';
+
+/**
+ * `UserAuthenticated` schema version 1: the `Detail` of the EventBridge event published for
+ * every sign-in. This zod schema is the source of truth: the TypeScript type is inferred from
+ * it and `schemas/UserAuthenticated.v1.schema.json` is generated from it (`npm run schema`).
+ *
+ * Evolution: additive, optional fields keep version 1; a breaking change is version 2,
+ * published side by side during a deprecation period. Consumers ignore unknown fields.
+ */
+export const UserAuthenticatedV1Schema = z
+  .object({
+    schemaVersion: z.literal(1).describe('Version of this contract; breaking changes bump it.'),
+    eventId: z
+      .string()
+      .min(1)
+      .max(128)
+      .describe('Unique per sign-in; the same sign-in retried by Cognito keeps it.'),
+    userPoolId: z
+      .string()
+      .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'not a Cognito user pool id (region_id)')
+      .describe('The Cognito user pool, e.g. eu-west-1_AbCdEf123.'),
+    sub: z.string().min(1).max(128).describe("The user's immutable Cognito id (the `sub`)."),
+    username: z.string().min(1).max(128).describe("The user's Cognito username."),
+    clientId: z
+      .string()
+      .min(1)
+      .max(128)
+      .nullable()
+      .describe('The app client the user signed in through; null for backfilled events.'),
+    triggerSource: z
+      .string()
+      .min(1)
+      .max(64)
+      .describe('Cognito trigger source, e.g. PostAuthentication_Authentication, or Backfill.'),
+    authenticatedAt: z.iso
+      .datetime({ precision: 3 })
+      .describe('When the sign-in happened: ISO-8601 UTC with milliseconds.'),
+    attributes: z
+      .record(z.string(), z.string().max(2048))
+      .describe('The allow-listed subset of Cognito user attributes (default: email only).'),
+  })
+  .describe('UserAuthenticated v1: one successful Cognito sign-in.');
+
+/** The `Detail` of a `UserAuthenticated` v1 event. */
+export type UserAuthenticatedV1 = z.infer<typeof UserAuthenticatedV1Schema>;
+
+/** `DetailType` of the event. */
+export const USER_AUTHENTICATED_DETAIL_TYPE = pipeline.detailType;
+
+/**
+ * The EventBridge event as a target receives it (and as the post-authentication trigger's
+ * fallback sends it straight to the sync queue). Only the fields the consumer needs are
+ * checked; unknown fields are ignored.
+ */
+export const UserAuthenticatedEnvelopeSchema = z.object({
+  version: z.string().optional(),
+  id: z.string().min(1),
+  'detail-type': z.literal(USER_AUTHENTICATED_DETAIL_TYPE),
+  source: z.string().min(1),
+  account: z.string().optional(),
+  time: z.string().optional(),
+  region: z.string().optional(),
+  resources: z.array(z.string()).optional(),
+  detail: UserAuthenticatedV1Schema,
+});
+
+/** An EventBridge-shaped envelope carrying a `UserAuthenticated` v1 detail. */
+export type UserAuthenticatedEnvelope = z.infer<typeof UserAuthenticatedEnvelopeSchema>;
+
+/**
+ * Builds the EventBridge-shaped envelope the trigger's fallback sends to the sync queue, the
+ * same shape a rule target receives, so the consumer has one parsing path.
+ */
+export const toEnvelope = (
+  detail: UserAuthenticatedV1,
+  context: { source: string; region: string; account?: string },
+): UserAuthenticatedEnvelope => ({
+  version: '0',
+  id: detail.eventId,
+  'detail-type': USER_AUTHENTICATED_DETAIL_TYPE,
+  source: context.source,
+  account: context.account ?? '000000000000',
+  time: detail.authenticatedAt.replace(/\.\d{3}Z$/, 'Z'),
+  region: context.region,
+  resources: [],
+  detail,
+});

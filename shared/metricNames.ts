@@ -1,0 +1,31 @@
+/**
+ * Names of the metrics the services emit (CloudWatch EMF, namespace `pipeline.metricsNamespace`).
+ * The CDK alarms and dashboard use the same constants.
+ */
+export const MetricName = {
+  /** post-authentication: event accepted by EventBridge. */
+  Published: 'Published',
+  /** post-authentication: EventBridge failed, the event went straight to the sync queue. */
+  FallbackUsed: 'FallbackUsed',
+  /** post-authentication: both EventBridge and SQS failed; `backfill` must repair. */
+  PublishFailed: 'PublishFailed',
+  /** post-authentication: the trigger payload was unusable (no `sub`, …). */
+  InvalidTrigger: 'InvalidTrigger',
+  /** user-sync: users written (inserted or updated). */
+  UsersSynced: 'UsersSynced',
+  /** user-sync: events older than the row already stored (newest wins). */
+  StaleEventsSkipped: 'StaleEventsSkipped',
+  /** user-sync: records failed back to SQS, dimension `class`. */
+  RecordsFailed: 'RecordsFailed',
+  /** user-sync: HTTP requests sent to Hasura. */
+  HasuraRequests: 'HasuraRequests',
+  /** user-sync: now − authenticatedAt, milliseconds. */
+  SyncLag: 'SyncLag',
+  /** user-sync: records in the SQS batch. */
+  BatchSize: 'BatchSize',
+  /** pre-token-generation: token events without a usable `sub`. */
+  ClaimsSkipped: 'ClaimsSkipped',
+} as const;
+
+/** One of {@link MetricName}. */
+export type MetricNameValue = (typeof MetricName)[keyof typeof MetricName];
