@@ -12,7 +12,10 @@ export const USER_AUTHENTICATED_SCHEMA_PATH = fileURLToPath(
  * in `schemas/`. `additionalProperties` stays open: subscribers must ignore unknown fields.
  */
 export const userAuthenticatedJsonSchemaText = (): string => {
-  const schema = z.toJSONSchema(UserAuthenticatedV1Schema, { io: 'input', target: 'draft-2020-12' });
+  const schema = z.toJSONSchema(UserAuthenticatedV1Schema, {
+    io: 'input',
+    target: 'draft-2020-12',
+  });
   const document = {
     $id: 'https://cognito-hasura-sync.dev/schemas/UserAuthenticated.v1.schema.json',
     title: 'UserAuthenticated',

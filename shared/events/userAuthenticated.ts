@@ -16,7 +16,9 @@ export const UserAuthenticatedV1Schema = z
       .string()
       .min(1)
       .max(128)
-      .describe('Unique per sign-in; the same sign-in retried by Cognito keeps it.'),
+      .describe(
+        'Unique per sign-in: every copy sent by one trigger invocation (SDK retry, fallback) keeps it.',
+      ),
     userPoolId: z
       .string()
       .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'not a Cognito user pool id (region_id)')

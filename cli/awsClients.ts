@@ -1,0 +1,69 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Env } from '../shared/env.js';
+
+/** The AWS clients the commands use. */
+export interface AwsClients {
+  readonly sqs: SQSClient;
+  readonly eventBridge: EventBridgeClient;
+  readonly cognito: CognitoIdentityProviderClient;
+}
+
+/** Options of {@link createAwsClients}. */
+export interface AwsClientOptions {
+  /**
+   * Region.
+   * @default - `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the SDK's own chain (profile)
+   */
+  readonly region?: string;
+  /**
+   * Endpoint of every service (moto, LocalStack).
+   * @default - `AWS_ENDPOINT_URL` (read by the SDK itself, with the per-service variants), else AWS
+   */
+  readonly endpoint?: string;
+}
+
+/**
+ * Creates the SQS, EventBridge and Cognito clients once. Credentials come from the SDK's default
+ * chain (environment, profile, SSO, container/instance role); the endpoint from `AWS_ENDPOINT_URL`
+ * (the SDK reads it, and `AWS_ENDPOINT_URL_SQS` etc.), so the same command targets moto,
+ * LocalStack or AWS. Timeouts are bounded so a dead endpoint fails in seconds, not minutes.
+ */
+export const createAwsClients = (env: Env, options: AwsClientOptions = {}): AwsClients => {
+  const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  // The SDK reads AWS_ENDPOINT_URL from process.env itself; passing it on keeps an injected env
+  // (tests, embedding) authoritative too.
+  const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL;
+  // Same precedence as the SDK's default chain (environment first); reading the given env keeps
+  // an injected one authoritative. Without keys there, the chain goes on (profile, SSO, role).
+  const credentials =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        }
+      : undefined;
+  const config = {
+    ...(region ? { region } : {}),
+    ...(credentials ? { credentials } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    maxAttempts: 3,
+    // requestTimeout covers a 20 s long poll of ReceiveMessage.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
+  };
+  return {
+    sqs: new SQSClient(config),
+    eventBridge: new EventBridgeClient(config),
+    cognito: new CognitoIdentityProviderClient(config),
+  };
+};
+
+/** Closes the clients' sockets so the process can exit promptly. */
+export const destroyAwsClients = (clients: AwsClients): void => {
+  clients.sqs.destroy();
+  clients.eventBridge.destroy();
+  clients.cognito.destroy();
+};

@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { pipeline } from '../../shared/pipeline.js';
+import { toEventBridgeSchema } from '../schema/toEventBridgeSchema.js';
+import { REPOSITORY_ROOT } from './SyncFunction.js';
+
+/** The committed JSON Schema of the event's detail, relative to the repository root. */
+export const USER_AUTHENTICATED_SCHEMA_FILE = 'schemas/UserAuthenticated.v1.schema.json';
+
+/** Properties of {@link LoginEventBus}. */
+export interface LoginEventBusProps {
+  /**
+   * Name of the bus.
+   * @default pipeline.eventBusName
+   */
+  readonly eventBusName?: string;
+  /**
+   * The `source` of the login events.
+   * @default pipeline.eventSource
+   */
+  readonly eventSource?: string;
+  /**
+   * How long the archive keeps events for replay, in whole days; `Duration.days(0)` keeps
+   * them forever.
+   * @default Duration.days(pipeline.archive.retentionDays)
+   */
+  readonly archiveRetention?: Duration;
+  /**
+   * AWS accounts allowed to create rules on the bus (and so subscribe to login events), e.g.
+   * `['111122223333']`.
+   * @default - no other account
+   */
+  readonly subscriberAccountIds?: readonly string[];
+  /**
+   * An AWS Organization whose accounts may create rules on the bus, e.g. `o-a1b2c3d4e5`.
+   * @default - no organization
+   */
+  readonly subscriberOrganizationId?: string;
+}
+
+/** The rule-management actions another account needs to subscribe to the bus. */
+export const SUBSCRIBER_ACTIONS = [
+  'events:PutRule',
+  'events:DeleteRule',
+  'events:DescribeRule',
+  'events:DisableRule',
+  'events:EnableRule',
+  'events:PutTargets',
+  'events:RemoveTargets',
+  'events:ListTargetsByRule',
+] as const;
+
+/**
+ * The EventBridge bus of the login events with an archive for replay, the `UserAuthenticated`
+ * JSON Schema in a schema registry, and optionally a resource policy that lets other accounts
+ * or an AWS Organization subscribe (create their own rules, only for these events, and only
+ * manage the rules they created).
+ */
+export class LoginEventBus extends Construct {
+  /** The bus. */
+  public readonly eventBus: events.IEventBus;
+  /** The archive of the login events, for `replay-archive`. */
+  public readonly archive: events.Archive;
+  /** The schema registry. */
+  public readonly registry: eventschemas.CfnRegistry;
+  /** The `UserAuthenticated` schema. */
+  public readonly schema: eventschemas.CfnSchema;
+
+  public constructor(scope: Construct, id: string, props: LoginEventBusProps = {}) {
+    super(scope, id);
+    validate(id, props);
+    const source = props.eventSource ?? pipeline.eventSource;
+    const busName = props.eventBusName ?? pipeline.eventBusName;
+
+    const bus = new events.EventBus(this, 'Bus', {
+      eventBusName: busName,
+      description: 'Login events (UserAuthenticated) of the Cognito user pool',
+    });
+    // EventBus declares `eventSourceName?: string` where IEventBus has `string`; the two only
+    // differ under exactOptionalPropertyTypes, so the widening is safe.
+    this.eventBus = bus as unknown as events.IEventBus;
+    this.archive = bus.archive('Archive', {
+      archiveName: pipeline.archive.name,
+      description: 'Every login event, for replay into the sync rule',
+      eventPattern: { source: [source], detailType: [pipeline.detailType] },
+      retention: props.archiveRetention ?? Duration.days(pipeline.archive.retentionDays),
+    });
+
+    this.registry = new eventschemas.CfnRegistry(this, 'SchemaRegistry', {
+      registryName: busName,
+      description: 'Contracts of the events on the cognito-hasura-sync bus',
+    });
+    const detailSchema: unknown = JSON.parse(
+      readFileSync(join(REPOSITORY_ROOT, USER_AUTHENTICATED_SCHEMA_FILE), 'utf8'),
+    );
+    this.schema = new eventschemas.CfnSchema(this, 'UserAuthenticatedSchema', {
+      registryName: this.registry.attrRegistryName,
+      schemaName: `${source}@${pipeline.detailType}`,
+      type: 'JSONSchemaDraft4',
+      description: 'UserAuthenticated v1: one successful Cognito sign-in',
+      content: JSON.stringify(
+        toEventBridgeSchema(detailSchema, { source, detailType: pipeline.detailType }),
+      ),
+    });
+
+    this.allowSubscribers(bus, busName, source, props);
+  }
+
+  /** Adds the bus policy statements for other accounts and the organization. */
+  private allowSubscribers(
+    bus: events.EventBus,
+    busName: string,
+    source: string,
+    props: LoginEventBusProps,
+  ): void {
+    const stack = Stack.of(this);
+    const ruleArn = stack.formatArn({
+      service: 'events',
+      resource: 'rule',
+      resourceName: `${busName}/*`,
+    });
+    const conditions = {
+      StringEqualsIfExists: {
+        // Each account manages only the rules it created, and only for login events.
+        'events:creatorAccount': '${aws:PrincipalAccount}',
+        'events:source': source,
+      },
+    };
+    const accounts = props.subscriberAccountIds ?? [];
+    if (accounts.length > 0) {
+      bus.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowSubscriberAccounts',
+          principals: accounts.map((account) => new iam.AccountPrincipal(account)),
+          actions: [...SUBSCRIBER_ACTIONS],
+          resources: [ruleArn],
+          conditions,
+        }),
+      );
+    }
+    if (props.subscriberOrganizationId !== undefined) {
+      bus.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowSubscriberOrganization',
+          principals: [new iam.AnyPrincipal()],
+          actions: [...SUBSCRIBER_ACTIONS],
+          resources: [ruleArn],
+          conditions: {
+            ...conditions,
+            StringEquals: { 'aws:PrincipalOrgID': props.subscriberOrganizationId },
+          },
+        }),
+      );
+    }
+  }
+}
+
+/** Throws a readable error when a prop is malformed. */
+const validate = (id: string, props: LoginEventBusProps): void => {
+  for (const account of props.subscriberAccountIds ?? []) {
+    if (!/^\d{12}$/.test(account)) {
+      throw new Error(
+        `LoginEventBus ${id}: subscriberAccountIds must hold 12-digit AWS account ids, got "${account}"`,
+      );
+    }
+  }
+  const org = props.subscriberOrganizationId;
+  if (org !== undefined && !/^o-[a-z0-9]{10,32}$/.test(org)) {
+    throw new Error(
+      `LoginEventBus ${id}: subscriberOrganizationId must look like o-a1b2c3d4e5, got "${org}"`,
+    );
+  }
+  const retention = props.archiveRetention;
+  if (retention !== undefined) {
+    const days = retention.toDays({ integral: false });
+    if (!Number.isInteger(days) || days < 0) {
+      throw new Error(
+        `LoginEventBus ${id}: archiveRetention must be a whole number of days (0 = forever), got ${retention.toHumanString()}`,
+      );
+    }
+  }
+  if (props.eventBusName !== undefined && !/^[\w.-]{1,256}$/.test(props.eventBusName)) {
+    throw new Error(
+      `LoginEventBus ${id}: eventBusName may hold only letters, digits, '.', '-', '_', got "${props.eventBusName}"`,
+    );
+  }
+};

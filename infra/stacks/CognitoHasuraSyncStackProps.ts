@@ -1,0 +1,156 @@
+import type { Duration, StackProps } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { PowertoolsLogLevel } from '../constructs/SyncFunction.js';
+
+/** Version of the pre-token-generation event Cognito sends. */
+export type PreTokenGenerationVersion = 'V1' | 'V2';
+
+/**
+ * How the pre-token trigger writes the Hasura claims into V2 events (`HASURA_CLAIMS_FORMAT_V2`,
+ * Hasura's `claims_format`). V1 events always use `stringified_json`.
+ */
+export type HasuraClaimsFormat = 'json' | 'stringified_json';
+
+/** Properties of {@link CognitoHasuraSyncStack}. */
+export interface CognitoHasuraSyncStackProps extends StackProps {
+  /**
+   * Hasura's GraphQL endpoint, e.g. `https://hasura.example.com/v1/graphql` (https only).
+   * @default - a CloudFormation parameter `HasuraGraphqlEndpoint`, given at deploy time
+   */
+  readonly hasuraGraphqlEndpoint?: string;
+  /**
+   * Id of an existing user pool (e.g. `eu-west-1_AbCdEf123`). The triggers of an existing pool
+   * are not changed by CloudFormation: the stack allows Cognito to invoke the functions and
+   * outputs their ARNs, which you attach with `aws cognito-idp update-user-pool`.
+   * @default - a new user pool with both triggers attached
+   */
+  readonly userPoolId?: string;
+  /**
+   * ARN of an existing Secrets Manager secret holding the Hasura admin secret.
+   * @default - a new secret with a generated value
+   */
+  readonly hasuraAdminSecretArn?: string;
+  /**
+   * Version of the pre-token-generation event (V2 can also shape access tokens; needs the
+   * Essentials or Plus feature plan).
+   * @default 'V2'
+   */
+  readonly preTokenGenerationVersion?: PreTokenGenerationVersion;
+  /**
+   * How long the bus archive keeps login events (whole days; 0 = forever).
+   * @default Duration.days(pipeline.archive.retentionDays)
+   */
+  readonly archiveRetention?: Duration;
+  /**
+   * AWS accounts allowed to subscribe to the login events (create rules on the bus).
+   * @default - none
+   */
+  readonly subscriberAccountIds?: readonly string[];
+  /**
+   * AWS Organization whose accounts may subscribe to the login events.
+   * @default - none
+   */
+  readonly subscriberOrganizationId?: string;
+  /**
+   * `Source` of the published events (`EVENT_SOURCE`).
+   * @default pipeline.eventSource
+   */
+  readonly eventSource?: string;
+  /**
+   * Cognito attributes copied into the event (`PUBLISHED_ATTRIBUTES`).
+   * @default ['email']
+   */
+  readonly publishedAttributes?: readonly string[];
+  /**
+   * Timeout of the consumer; the sync queue's visibility timeout must stay ≥ 6× it.
+   * @default Duration.seconds(pipeline.consumer.timeoutSeconds)
+   */
+  readonly consumerTimeout?: Duration;
+  /**
+   * Records per consumer invocation.
+   * @default pipeline.consumer.batchSize
+   */
+  readonly consumerBatchSize?: number;
+  /**
+   * Concurrent consumer batches, which caps the load on Hasura (2–1000).
+   * @default pipeline.consumer.maxConcurrency
+   */
+  readonly consumerMaxConcurrency?: number;
+  /**
+   * Hasura table the consumer writes (`USERS_TABLE`).
+   * @default - the consumer's default (`users`)
+   */
+  readonly usersTable?: string;
+  /**
+   * Primary-key constraint of the table (`USERS_CONSTRAINT`).
+   * @default - the consumer's default (`users_pkey`)
+   */
+  readonly usersConstraint?: string;
+  /**
+   * Attribute → column map (`USERS_COLUMN_MAP`), e.g. `{ email: 'email' }`.
+   * @default - the consumer's default
+   */
+  readonly usersColumnMap?: Readonly<Record<string, string>>;
+  /**
+   * `SYNC_WRITE_MODE` of the consumer.
+   * @default - the consumer's default
+   */
+  readonly syncWriteMode?: string;
+  /**
+   * Namespace of the Hasura claims (`HASURA_CLAIMS_NAMESPACE`).
+   * @default - the trigger's default (`https://hasura.io/jwt/claims`)
+   */
+  readonly hasuraClaimsNamespace?: string;
+  /**
+   * Role of a user without a mapped group (`HASURA_DEFAULT_ROLE`).
+   * @default - the trigger's default (`user`)
+   */
+  readonly hasuraDefaultRole?: string;
+  /**
+   * Cognito group → Hasura role (`HASURA_GROUP_ROLE_MAP`).
+   * @default - the trigger's default
+   */
+  readonly hasuraGroupRoleMap?: Readonly<Record<string, string>>;
+  /**
+   * User attributes trusted to carry extra roles (`HASURA_TRUSTED_ROLE_ATTRIBUTES`).
+   * @default - the trigger's default
+   */
+  readonly hasuraTrustedRoleAttributes?: readonly string[];
+  /**
+   * Claims format of V2 events (`HASURA_CLAIMS_FORMAT_V2`); V1 events always get
+   * `stringified_json` (`HASURA_CLAIMS_FORMAT_V1`), the only format V1 allows.
+   * @default 'json'
+   */
+  readonly hasuraClaimsFormatV2?: HasuraClaimsFormat;
+  /**
+   * `POWERTOOLS_LOG_LEVEL` of every function.
+   * @default 'INFO'
+   */
+  readonly logLevel?: PowertoolsLogLevel;
+  /**
+   * Retention of the functions' log groups.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Age of the oldest sync-queue message that raises the alarm.
+   * @default Duration.minutes(5)
+   */
+  readonly oldestMessageAgeThreshold?: Duration;
+  /**
+   * Topic the alarms notify.
+   * @default - alarms without actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Also deploy the example second subscriber (`pipeline.exampleSubscriber`: login-audit queue).
+   * @default false
+   */
+  readonly exampleSubscriber?: boolean;
+  /**
+   * Bundle the functions with esbuild; `false` deploys stubs (infrastructure tests only).
+   * @default true
+   */
+  readonly bundle?: boolean;
+}

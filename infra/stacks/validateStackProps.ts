@@ -1,0 +1,118 @@
+import { Duration, type Stack, Token } from 'aws-cdk-lib';
+import { pipeline } from '../../shared/pipeline.js';
+import type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
+
+/** Why a stack prop is invalid; the message names the prop and what to do. */
+export class InvalidStackPropsError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'InvalidStackPropsError';
+  }
+}
+
+const USER_POOL_ID = /^([\w-]+)_[0-9a-zA-Z]+$/;
+const SECRET_ARN = /^arn:aws[\w-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
+
+/**
+ * Checks the stack props before anything is created, so a wrong value fails `cdk synth` with a
+ * message that names the prop instead of failing the deployment.
+ *
+ * @throws {@link InvalidStackPropsError} naming the first invalid prop.
+ */
+export const validateStackProps = (stack: Stack, props: CognitoHasuraSyncStackProps): void => {
+  if (props.hasuraGraphqlEndpoint !== undefined) endpoint(props.hasuraGraphqlEndpoint);
+  if (props.userPoolId !== undefined) userPool(stack, props.userPoolId);
+  const arn = props.hasuraAdminSecretArn;
+  if (arn !== undefined && !Token.isUnresolved(arn) && !SECRET_ARN.test(arn)) {
+    throw new InvalidStackPropsError(
+      `hasuraAdminSecretArn must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>), got "${arn}"`,
+    );
+  }
+  const version = props.preTokenGenerationVersion;
+  if (version !== undefined && version !== 'V1' && version !== 'V2') {
+    throw new InvalidStackPropsError(
+      `preTokenGenerationVersion must be "V1" or "V2", got "${String(version)}"`,
+    );
+  }
+  consumer(props);
+  for (const name of props.publishedAttributes ?? []) {
+    if (!/^[\w:.-]{1,64}$/.test(name)) {
+      throw new InvalidStackPropsError(
+        `publishedAttributes must hold Cognito attribute names (email, custom:tenant, …), got "${name}"`,
+      );
+    }
+  }
+  if (props.publishedAttributes !== undefined && props.publishedAttributes.length === 0) {
+    throw new InvalidStackPropsError('publishedAttributes must not be empty; omit it for [email]');
+  }
+  const format = props.hasuraClaimsFormatV2;
+  if (format !== undefined && format !== 'json' && format !== 'stringified_json') {
+    throw new InvalidStackPropsError(
+      `hasuraClaimsFormatV2 must be "json" or "stringified_json", got "${String(format)}"`,
+    );
+  }
+};
+
+const endpoint = (value: string): void => {
+  if (Token.isUnresolved(value)) return;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidStackPropsError(
+      `hasuraGraphqlEndpoint must be a URL such as https://hasura.example.com/v1/graphql, got "${value}"`,
+    );
+  }
+  if (url.protocol !== 'https:') {
+    throw new InvalidStackPropsError(
+      `hasuraGraphqlEndpoint must use https: the admin secret travels with every request, got "${value}"`,
+    );
+  }
+  if (url.pathname === '/' || url.pathname === '') {
+    throw new InvalidStackPropsError(
+      `hasuraGraphqlEndpoint must be the full GraphQL URL ending in /v1/graphql, not the server root: "${value}"`,
+    );
+  }
+};
+
+const userPool = (stack: Stack, id: string): void => {
+  if (Token.isUnresolved(id)) return;
+  const match = USER_POOL_ID.exec(id);
+  if (match === null) {
+    throw new InvalidStackPropsError(
+      `userPoolId must look like eu-west-1_AbCdEf123, got "${id}"`,
+    );
+  }
+  const poolRegion = match[1];
+  if (!Token.isUnresolved(stack.region) && poolRegion !== stack.region) {
+    throw new InvalidStackPropsError(
+      `userPoolId ${id} is in ${poolRegion} but the stack deploys to ${stack.region}: Cognito only invokes triggers of its own region`,
+    );
+  }
+};
+
+const consumer = (props: CognitoHasuraSyncStackProps): void => {
+  const timeout = (props.consumerTimeout ?? Duration.seconds(pipeline.consumer.timeoutSeconds))
+    .toSeconds();
+  const visibility = pipeline.syncQueue.visibilityTimeoutSeconds;
+  if (timeout * 6 > visibility) {
+    throw new InvalidStackPropsError(
+      `consumerTimeout ${timeout} s is too long: the sync queue's visibility timeout (${visibility} s) must be at least 6 times the consumer's timeout, so keep it at or below ${Math.floor(visibility / 6)} s`,
+    );
+  }
+  const batch = props.consumerBatchSize;
+  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 10_000)) {
+    throw new InvalidStackPropsError(
+      `consumerBatchSize must be an integer from 1 to 10000, got ${batch}`,
+    );
+  }
+  const concurrency = props.consumerMaxConcurrency;
+  if (
+    concurrency !== undefined &&
+    (!Number.isInteger(concurrency) || concurrency < 2 || concurrency > 1000)
+  ) {
+    throw new InvalidStackPropsError(
+      `consumerMaxConcurrency must be an integer from 2 to 1000 (the SQS event source limits), got ${concurrency}`,
+    );
+  }
+};

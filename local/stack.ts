@@ -1,0 +1,222 @@
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import type { PostAuthenticationHandler } from '../services/post-authentication/postAuthentication.js';
+import type { Env } from '../shared/env.js';
+import { pipeline } from '../shared/pipeline.js';
+import { type HasuraTarget, startHasuraTarget } from './hasuraTarget.js';
+import { LOCAL_SETTINGS } from './localSettings.js';
+import { createLocalAwsClients, type LocalAwsClients } from './localAwsClients.js';
+import { buildPostAuthentication, buildUserSync, type LocalPostAuthentication } from './localHandlers.js';
+import { type MotoServer, startMotoServer } from './motoServer.js';
+import { type ProvisionedPipeline, provisionPipeline } from './provisionPipeline.js';
+import { MetricTotals } from './recordingMetrics.js';
+import { type SqsPoller, startSqsPoller } from './sqsPoller.js';
+import { createStackRecorder, type StackRecorder } from './stackRecorder.js';
+
+/** Options of {@link startLocalStack}; `local/start.ts` fills them from the environment. */
+export interface LocalStackOptions {
+  /**
+   * An AWS endpoint that is already running (`AWS_ENDPOINT_URL`: LocalStack, another moto).
+   * @default - start moto on a free loopback port
+   */
+  readonly awsEndpoint?: string;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /**
+   * An external Hasura (`HASURA_GRAPHQL_ENDPOINT`, the full `/v1/graphql` URL) with the
+   * `hasura/` project applied.
+   * @default - the embedded Hasura-compatible engine
+   */
+  readonly hasuraGraphqlUrl?: string;
+  /**
+   * PostgreSQL for the embedded engine (`DATABASE_URL`).
+   * @default - embedded PGlite, in memory
+   */
+  readonly databaseUrl?: string;
+  /**
+   * Postgres schema of the users table in the embedded engine.
+   * @default 'public'
+   */
+  readonly databaseSchema?: string;
+  /** @default LOCAL_SETTINGS.adminSecret */
+  readonly adminSecret?: string;
+  /**
+   * Visibility timeout of the sync queue (the shared definition says 180 s).
+   * @default LOCAL_SETTINGS.visibilityTimeoutSeconds
+   */
+  readonly visibilityTimeoutSeconds?: number;
+  /**
+   * The consumer's event source settings.
+   * @default - the shared definition (batch 100, window 1 s, 5 concurrent batches, 30 s timeout)
+   */
+  readonly consumer?: {
+    readonly batchSize?: number;
+    readonly maxBatchingWindowMs?: number;
+    readonly maxConcurrency?: number;
+    readonly timeoutMs?: number;
+    readonly waitTimeSeconds?: number;
+  };
+  /**
+   * Run the example second subscriber's consumer (it counts the login events it receives).
+   * Off, its queue keeps the events for a test to read.
+   * @default true
+   */
+  readonly exampleSubscriber?: boolean;
+  /**
+   * The services' own settings (`PUBLISH_BUDGET_MS`, `SYNC_WRITE_MODE`, `HASURA_RETRY_*`, …).
+   * @default {}
+   */
+  readonly env?: Env;
+  /** @default 'WARN' */
+  readonly logLevel?: LogLevel;
+}
+
+/** A running local stack. */
+export interface LocalStack {
+  /** The AWS endpoint (moto): give it to SDK clients and the CLI as `AWS_ENDPOINT_URL`. */
+  readonly awsEndpoint: string;
+  readonly region: string;
+  /** Whether this stack started the moto server (and stops it). */
+  readonly startedMoto: boolean;
+  readonly provisioned: ProvisionedPipeline;
+  readonly hasura: HasuraTarget;
+  /** SDK clients pointed at the stack. */
+  readonly aws: LocalAwsClients;
+  /** The REAL post-authentication trigger, publishing to this stack's bus. */
+  readonly postAuthentication: PostAuthenticationHandler;
+  /**
+   * Builds another trigger with some variables overridden (e.g. `EVENT_BUS_NAME` of a missing
+   * bus); it counts in the same totals and is closed by `stop()`.
+   */
+  createPostAuthentication(overrides: Env): PostAuthenticationHandler;
+  /** Counters of the whole stack: what the services counted, the pollers, lag, subscriber. */
+  readonly recorder: StackRecorder;
+  readonly syncPoller: SqsPoller;
+  readonly subscriberPoller?: SqsPoller;
+  /** Stops the pollers, the engine and moto, and closes the clients. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole pipeline locally: moto (unless `awsEndpoint` is given), the Hasura target,
+ * the provisioning of bus, archive, queues, rules and subscriber (`provisionPipeline`), the REAL
+ * post-authentication trigger and user-sync consumer built in-process with injected config,
+ * and the poller that feeds the consumer like Lambda's SQS event source mapping.
+ * Whatever fails on the way, what was started is stopped again before the error propagates.
+ *
+ * @example
+ * const stack = await startLocalStack();
+ * await stack.postAuthentication(cognitoEvent);
+ * // … the row appears in stack.hasura …
+ * await stack.stop();
+ */
+export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async (): Promise<void> => {
+    for (const step of cleanups.splice(0).reverse()) {
+      try {
+        await step();
+      } catch {
+        // Best effort: keep stopping the rest.
+      }
+    }
+  };
+  try {
+    const region = options.region ?? LOCAL_SETTINGS.region;
+    let moto: MotoServer | undefined;
+    if (options.awsEndpoint === undefined) {
+      moto = await startMotoServer();
+      cleanups.push(() => moto?.stop());
+    }
+    const awsEndpoint = options.awsEndpoint ?? moto?.endpoint ?? '';
+    const aws = createLocalAwsClients(awsEndpoint, region, options.env ?? {});
+    cleanups.push(() => aws.destroy());
+
+    const adminSecret = options.adminSecret ?? LOCAL_SETTINGS.adminSecret;
+    const hasura = await startHasuraTarget({
+      adminSecret,
+      ...(options.hasuraGraphqlUrl === undefined
+        ? {}
+        : { external: { graphqlUrl: options.hasuraGraphqlUrl } }),
+      ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+      ...(options.databaseSchema === undefined ? {} : { schema: options.databaseSchema }),
+    });
+    cleanups.push(() => hasura.stop());
+
+    const env = options.env ?? {};
+    const provisioned = await provisionPipeline(aws, {
+      eventSource: env.EVENT_SOURCE ?? pipeline.eventSource,
+      visibilityTimeoutSeconds:
+        options.visibilityTimeoutSeconds ?? LOCAL_SETTINGS.visibilityTimeoutSeconds,
+    });
+
+    const totals = new MetricTotals();
+    const recorder = createStackRecorder(totals, hasura.engine);
+    const context = { env, logLevel: options.logLevel ?? 'WARN', totals } as const;
+    const triggers: LocalPostAuthentication[] = [];
+    cleanups.push(() => {
+      for (const trigger of triggers) trigger.destroy();
+    });
+    const createPostAuthentication = (overrides: Env): PostAuthenticationHandler => {
+      const trigger = buildPostAuthentication(
+        context,
+        {
+          endpoint: awsEndpoint,
+          region,
+          eventBusName: provisioned.eventBusName,
+          syncQueueUrl: provisioned.syncQueue.queueUrl,
+        },
+        overrides,
+      );
+      triggers.push(trigger);
+      return trigger.handler;
+    };
+    const postAuthentication = createPostAuthentication({});
+    const userSync = buildUserSync(context, hasura);
+
+    const syncPoller = startSqsPoller({
+      sqs: aws.sqs,
+      queueUrl: provisioned.syncQueue.queueUrl,
+      queueArn: provisioned.syncQueue.queueArn,
+      functionName: 'user-sync',
+      handler: userSync,
+      ...options.consumer,
+      onBatch: recorder.onSyncBatch,
+      onError: recorder.onPollerError,
+    });
+    cleanups.push(() => syncPoller.stop());
+
+    let subscriberPoller: SqsPoller | undefined;
+    if (options.exampleSubscriber ?? true) {
+      subscriberPoller = startSqsPoller({
+        sqs: aws.sqs,
+        queueUrl: provisioned.subscriber.queueUrl,
+        queueArn: provisioned.subscriber.queueArn,
+        functionName: 'login-audit',
+        handler: recorder.subscriberHandler,
+        maxConcurrency: 1,
+        batchSize: 10,
+        maxBatchingWindowMs: 0,
+        onError: recorder.onPollerError,
+      });
+      cleanups.push(() => subscriberPoller?.stop());
+    }
+
+    return {
+      awsEndpoint,
+      region,
+      startedMoto: moto !== undefined,
+      provisioned,
+      hasura,
+      aws,
+      postAuthentication,
+      createPostAuthentication,
+      recorder,
+      syncPoller,
+      ...(subscriberPoller === undefined ? {} : { subscriberPoller }),
+      stop: cleanup,
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+};

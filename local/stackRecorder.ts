@@ -1,0 +1,152 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { describeError } from '../shared/errors.js';
+import { MetricName } from '../shared/metricNames.js';
+import type { HasuraEngine } from './hasura/server.js';
+import type { MetricTotals } from './recordingMetrics.js';
+import type { SqsBatchReport } from './sqsPoller.js';
+
+/** Summary statistics of a series of milliseconds. */
+export interface LatencySummary {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** The local stack's counters at one moment. */
+export interface StackSnapshot {
+  /** post-authentication: events EventBridge accepted. */
+  readonly published: number;
+  /** post-authentication: events sent straight to the sync queue (EventBridge failed). */
+  readonly fallback: number;
+  /** post-authentication: events lost (EventBridge and SQS failed). */
+  readonly publishFailed: number;
+  readonly invalidTrigger: number;
+  /** user-sync: rows inserted or updated. */
+  readonly usersSynced: number;
+  /** user-sync: events older than the stored row. */
+  readonly staleSkipped: number;
+  /** user-sync: HTTP requests it sent to Hasura. */
+  readonly hasuraRequests: number;
+  /** Requests the embedded engine served to /v1/graphql (absent for an external Hasura). */
+  readonly engineRequests?: number;
+  /** Sync records deleted after a successful invocation. */
+  readonly recordsSucceeded: number;
+  /** Sync records left for redelivery (batch item failures, failed invocations). */
+  readonly recordsFailed: number;
+  readonly invocations: number;
+  /** Login events the example second subscriber received (distinct event ids). */
+  readonly subscriberEvents: number;
+  /** Now − `authenticatedAt` when the record's batch succeeded. */
+  readonly syncLagMs: LatencySummary;
+  readonly pollerErrors: number;
+  readonly lastPollerError?: string;
+}
+
+/** Collects what the local stack's parts report. */
+export interface StackRecorder {
+  /** `onBatch` of the sync poller. */
+  readonly onSyncBatch: (report: SqsBatchReport) => void;
+  /** `onError` of the pollers. */
+  readonly onPollerError: (error: unknown) => void;
+  /** The example subscriber's consumer: remembers the event ids it receives. */
+  readonly subscriberHandler: (event: SQSEvent) => Promise<SQSBatchResponse>;
+  /** Distinct event ids (`detail.eventId`) the subscriber received. */
+  subscriberEventIds(): ReadonlySet<string>;
+  snapshot(): StackSnapshot;
+}
+
+/**
+ * The `q`-quantile (0–1) of `values` by the nearest-rank method; 0 for an empty series.
+ *
+ * @example
+ * percentile([5, 1, 3], 0.5); // 3
+ */
+export const percentile = (values: readonly number[], q: number): number => {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
+  return sorted[rank - 1] ?? 0;
+};
+
+/** p50, p99 and max of a series. */
+export const summarizeLatencies = (values: readonly number[]): LatencySummary => ({
+  count: values.length,
+  p50: percentile(values, 0.5),
+  p99: percentile(values, 0.99),
+  max: values.reduce((max, value) => Math.max(max, value), 0),
+});
+
+/** `detail.eventId` and `detail.authenticatedAt` of a message body, when it has them. */
+const detailOf = (body: string): { eventId?: string; authenticatedAt?: string } => {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const detail =
+      typeof parsed === 'object' && parsed !== null ? (parsed as { detail?: unknown }).detail : undefined;
+    if (typeof detail !== 'object' || detail === null) return {};
+    const { eventId, authenticatedAt } = detail as Record<string, unknown>;
+    return {
+      ...(typeof eventId === 'string' ? { eventId } : {}),
+      ...(typeof authenticatedAt === 'string' ? { authenticatedAt } : {}),
+    };
+  } catch {
+    return {};
+  }
+};
+
+/**
+ * Creates the recorder of a local stack.
+ *
+ * @param totals - the services' metric totals.
+ * @param engine - the embedded engine, for its request count.
+ */
+export const createStackRecorder = (totals: MetricTotals, engine?: HasuraEngine): StackRecorder => {
+  const lags: number[] = [];
+  const subscriberIds = new Set<string>();
+  const counters = { succeeded: 0, failed: 0, invocations: 0, pollerErrors: 0 };
+  let lastPollerError: string | undefined;
+
+  return {
+    onSyncBatch: (report) => {
+      const now = Date.now();
+      counters.invocations += 1;
+      counters.failed += report.failedIds.length;
+      counters.succeeded += report.succeeded;
+      const failed = new Set(report.failedIds);
+      for (const record of report.event.Records) {
+        if (failed.has(record.messageId)) continue;
+        const { authenticatedAt } = detailOf(record.body);
+        if (authenticatedAt !== undefined) lags.push(Math.max(0, now - Date.parse(authenticatedAt)));
+      }
+    },
+    onPollerError: (error) => {
+      counters.pollerErrors += 1;
+      lastPollerError = describeError(error);
+    },
+    subscriberHandler: async (event) => {
+      for (const record of event.Records) {
+        const { eventId } = detailOf(record.body);
+        if (eventId !== undefined) subscriberIds.add(eventId);
+      }
+      return { batchItemFailures: [] };
+    },
+    subscriberEventIds: () => subscriberIds,
+    snapshot: () => ({
+      published: totals.get(MetricName.Published),
+      fallback: totals.get(MetricName.FallbackUsed),
+      publishFailed: totals.get(MetricName.PublishFailed),
+      invalidTrigger: totals.get(MetricName.InvalidTrigger),
+      usersSynced: totals.get(MetricName.UsersSynced),
+      staleSkipped: totals.get(MetricName.StaleEventsSkipped),
+      hasuraRequests: totals.get(MetricName.HasuraRequests),
+      ...(engine === undefined ? {} : { engineRequests: engine.requestCount() }),
+      recordsSucceeded: counters.succeeded,
+      recordsFailed: counters.failed,
+      invocations: counters.invocations,
+      subscriberEvents: subscriberIds.size,
+      syncLagMs: summarizeLatencies(lags),
+      pollerErrors: counters.pollerErrors,
+      ...(lastPollerError === undefined ? {} : { lastPollerError }),
+    }),
+  };
+};

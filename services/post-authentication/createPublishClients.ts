@@ -1,0 +1,73 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+/** The two clients the trigger publishes with. Create them once per container. */
+export interface PublishClients {
+  /** Publishes to the bus (PutEvents). */
+  readonly eventBridge: EventBridgeClient;
+  /** Sends the fallback message to the sync queue (SendMessage). */
+  readonly sqs: SQSClient;
+}
+
+/** Per-attempt HTTP timeouts derived from the publish budget. */
+export interface PublishTimeouts {
+  /** Milliseconds to open the TCP (and TLS) connection. */
+  readonly connectionTimeoutMs: number;
+  /** Milliseconds from sending the request to the end of the response. */
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * SDK attempts per call: one retry for throttling and transient errors. More would not fit the
+ * budget, and the fallback is a better second chance than a third attempt at the same endpoint.
+ */
+export const PUBLISH_MAX_ATTEMPTS = 2;
+
+/**
+ * Per-attempt timeouts for a publish budget. EventBridge gets 60 % of the budget (see
+ * `publishLoginEvent.ts`); a hung first attempt must time out early enough for the SDK's one
+ * retry to run inside that share, hence a quarter of the budget per request.
+ *
+ * @example
+ * publishTimeouts(1000); // { connectionTimeoutMs: 200, requestTimeoutMs: 250 }
+ */
+export const publishTimeouts = (budgetMs: number): PublishTimeouts => ({
+  connectionTimeoutMs: Math.max(20, Math.round(budgetMs * 0.2)),
+  requestTimeoutMs: Math.max(30, Math.round(budgetMs * 0.25)),
+});
+
+/**
+ * Builds the EventBridge and SQS clients with bounded HTTP timeouts and at most
+ * {@link PUBLISH_MAX_ATTEMPTS} attempts. The endpoint comes from the SDK's own configuration:
+ * `AWS_ENDPOINT_URL` (or `AWS_ENDPOINT_URL_EVENTBRIDGE` / `AWS_ENDPOINT_URL_SQS`) points the
+ * clients at moto, LocalStack or AWS without code changes.
+ *
+ * @param options.region - the clients' region.
+ * @param options.budgetMs - the trigger's publish budget; sets the per-attempt timeouts.
+ */
+export const createPublishClients = (options: {
+  region: string;
+  budgetMs: number;
+}): PublishClients => {
+  const timeouts = publishTimeouts(options.budgetMs);
+  const requestHandler = (): NodeHttpHandler =>
+    new NodeHttpHandler({
+      connectionTimeout: timeouts.connectionTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      // Without it a breached requestTimeout is only a warning and the request keeps waiting.
+      throwOnRequestTimeout: true,
+    });
+  return {
+    eventBridge: new EventBridgeClient({
+      region: options.region,
+      maxAttempts: PUBLISH_MAX_ATTEMPTS,
+      requestHandler: requestHandler(),
+    }),
+    sqs: new SQSClient({
+      region: options.region,
+      maxAttempts: PUBLISH_MAX_ATTEMPTS,
+      requestHandler: requestHandler(),
+    }),
+  };
+};

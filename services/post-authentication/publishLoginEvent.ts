@@ -1,0 +1,149 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { describeError } from '../../shared/errors.js';
+import {
+  toEnvelope,
+  USER_AUTHENTICATED_DETAIL_TYPE,
+  type UserAuthenticatedV1,
+} from '../../shared/events/userAuthenticated.js';
+import {
+  EntryRejectedError,
+  isEntryRejectedError,
+  PublishTimeoutError,
+  RETRYABLE_ENTRY_ERROR_CODES,
+} from './errors.js';
+import { withDeadline } from './withDeadline.js';
+
+/**
+ * Share of the budget EventBridge may use; the rest is kept for the SQS fallback, so a bus that
+ * accepts connections and never answers still leaves the fallback time to run.
+ */
+export const EVENTBRIDGE_BUDGET_SHARE = 0.6;
+
+/** PutEvents calls per sign-in: the first, plus one retry of an entry rejected as transient. */
+export const MAX_PUT_EVENTS_CALLS = 2;
+
+/** Where the event is published and with what. */
+export interface PublishTargets {
+  readonly eventBridge: EventBridgeClient;
+  readonly sqs: SQSClient;
+  readonly eventBusName: string;
+  readonly syncQueueUrl: string;
+  readonly eventSource: string;
+  readonly region: string;
+  /**
+   * AWS account written into the fallback envelope.
+   *
+   * @default undefined - `toEnvelope`'s placeholder account
+   */
+  readonly account?: string | undefined;
+  readonly logger: Logger;
+  /** The clock, epoch milliseconds. */
+  readonly now: () => number;
+}
+
+/** How publishing one login event ended. */
+export type PublishOutcome =
+  | { readonly kind: 'published'; readonly putEventsCalls: number }
+  | { readonly kind: 'fallback'; readonly eventBridgeError: string }
+  | { readonly kind: 'failed'; readonly eventBridgeError: string; readonly sqsError: string };
+
+/** Error fields for logs: a one-line description plus the entry error code when there is one. */
+const errorFields = (error: unknown): Record<string, string> =>
+  isEntryRejectedError(error)
+    ? { error: describeError(error), entryErrorCode: error.errorCode }
+    : { error: describeError(error) };
+
+const putEvents = async (
+  detail: UserAuthenticatedV1,
+  targets: PublishTargets,
+  deadlineAt: number,
+): Promise<number> => {
+  const startedAt = targets.now();
+  const command = new PutEventsCommand({
+    Entries: [
+      {
+        EventBusName: targets.eventBusName,
+        Source: targets.eventSource,
+        DetailType: USER_AUTHENTICATED_DETAIL_TYPE,
+        Detail: JSON.stringify(detail),
+        Time: new Date(detail.authenticatedAt),
+      },
+    ],
+  });
+  for (let call = 1; ; call += 1) {
+    const output = await withDeadline(
+      deadlineAt,
+      (signal) => targets.eventBridge.send(command, { abortSignal: signal }),
+      () => new PublishTimeoutError('EventBridge', deadlineAt - startedAt),
+      targets.now,
+    );
+    // A 200 is not success: PutEvents reports per-entry failures in the body.
+    const failed = (output.FailedEntryCount ?? 0) > 0 ? output.Entries?.[0] : undefined;
+    if ((output.FailedEntryCount ?? 0) === 0) return call;
+    const rejection = new EntryRejectedError(
+      failed?.ErrorCode ?? 'Unknown',
+      failed?.ErrorMessage ?? 'no error message',
+    );
+    if (call >= MAX_PUT_EVENTS_CALLS || !RETRYABLE_ENTRY_ERROR_CODES.has(rejection.errorCode)) {
+      throw rejection;
+    }
+    targets.logger.warn('EventBridge rejected the entry; retrying once', errorFields(rejection));
+  }
+};
+
+/**
+ * Publishes one login event within `deadlineAt`: PutEvents to the bus (up to
+ * {@link EVENTBRIDGE_BUDGET_SHARE} of the remaining time), and when that fails, times out or the
+ * entry is rejected, SendMessage of the EventBridge-shaped envelope to the sync queue in the
+ * time left. Never throws; the outcome says which path worked.
+ */
+export const publishLoginEvent = async (
+  detail: UserAuthenticatedV1,
+  targets: PublishTargets,
+  deadlineAt: number,
+): Promise<PublishOutcome> => {
+  const startedAt = targets.now();
+  const eventBridgeDeadline =
+    startedAt + Math.floor((deadlineAt - startedAt) * EVENTBRIDGE_BUDGET_SHARE);
+  let eventBridgeError: unknown;
+  try {
+    const putEventsCalls = await putEvents(detail, targets, eventBridgeDeadline);
+    return { kind: 'published', putEventsCalls };
+  } catch (error) {
+    eventBridgeError = error;
+    targets.logger.warn('Publishing to EventBridge failed; sending the event to the sync queue', {
+      ...errorFields(error),
+      elapsedMs: targets.now() - startedAt,
+    });
+  }
+  try {
+    const envelope = toEnvelope(detail, {
+      source: targets.eventSource,
+      region: targets.region,
+      ...(targets.account === undefined ? {} : { account: targets.account }),
+    });
+    const fallbackStartedAt = targets.now();
+    await withDeadline(
+      deadlineAt,
+      (signal) =>
+        targets.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: targets.syncQueueUrl,
+            MessageBody: JSON.stringify(envelope),
+          }),
+          { abortSignal: signal },
+        ),
+      () => new PublishTimeoutError('SQS', deadlineAt - fallbackStartedAt),
+      targets.now,
+    );
+    return { kind: 'fallback', eventBridgeError: describeError(eventBridgeError) };
+  } catch (error) {
+    return {
+      kind: 'failed',
+      eventBridgeError: describeError(eventBridgeError),
+      sqsError: describeError(error),
+    };
+  }
+};

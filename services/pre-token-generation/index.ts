@@ -1,0 +1,5 @@
+export * from './addHasuraClaims.js';
+export * from './config.js';
+export * from './createPreTokenGenerationHandler.js';
+export * from './hasuraClaims.js';
+export * from './tokenGenerationEvent.js';

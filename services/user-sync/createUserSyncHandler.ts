@@ -1,0 +1,158 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import type { HasuraClient } from '../../shared/hasura/createHasuraClient.js';
+import type { HasuraFailureClass } from '../../shared/hasura/HasuraRequestError.js';
+import { MetricName } from '../../shared/metricNames.js';
+import { compileColumnMap } from './columnMap.js';
+import type { UserSyncConfig } from './config.js';
+import { createUserUpsert } from './createUserUpsert.js';
+import { dedupeByUser } from './dedupeByUser.js';
+import { type InvalidSyncRecord, parseSyncRecord, type ValidSyncRecord } from './parseSyncRecord.js';
+import { type Clock, systemClock } from './retryTransient.js';
+import { syncUserGroups } from './syncUserGroups.js';
+
+/** Why a record failed: a Hasura failure class, or `invalid` for a record that does not parse. */
+export type RecordFailureClass = HasuraFailureClass | 'invalid';
+
+/** The metrics calls the consumer makes; Powertools `Metrics` satisfies it. */
+export interface UserSyncMetrics {
+  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
+  singleMetric(): {
+    addDimension(name: string, value: string): unknown;
+    addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
+  };
+}
+
+/** The logger calls the consumer makes; Powertools `Logger` satisfies it. */
+export type UserSyncLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+/** Everything the consumer needs, injected (Lambda module scope, local poller, tests). */
+export interface UserSyncDependencies {
+  readonly config: UserSyncConfig;
+  /** The container's Hasura client. */
+  readonly hasura: HasuraClient;
+  readonly logger: UserSyncLogger;
+  readonly metrics: UserSyncMetrics;
+  /**
+   * Time, sleep and jitter source.
+   * @default systemClock
+   */
+  readonly clock?: Clock;
+}
+
+/** The consumer: an SQS batch in, the ids of the records to redeliver out. */
+export type UserSyncHandler = (
+  event: SQSEvent,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+) => Promise<SQSBatchResponse>;
+
+/** The SQS event fields the consumer reads; the rest of each record is ignored. */
+const SqsBatchSchema = z.object({
+  Records: z.array(z.object({ messageId: z.string().min(1), body: z.string() })),
+});
+
+/**
+ * Creates the user-sync consumer. Per batch: parse every record (bad ones fail at once),
+ * keep the newest event per user, upsert all users in ONE Hasura request (retry transient
+ * failures within the remaining time, bisect data failures), and return
+ * `batchItemFailures` with exactly the message ids to redeliver. Records deduplicated away
+ * share the outcome of their user's newest record.
+ *
+ * @example
+ * const sync = createUserSyncHandler({ config, hasura, logger, metrics });
+ * const { batchItemFailures } = await sync(sqsEvent, context);
+ */
+export const createUserSyncHandler = (deps: UserSyncDependencies): UserSyncHandler => {
+  const { config, logger, metrics } = deps;
+  const clock = deps.clock ?? systemClock;
+  const columns = compileColumnMap(config.columnMap);
+  const upsert = createUserUpsert({
+    client: deps.hasura,
+    table: config.table,
+    constraint: config.constraint,
+    columns,
+    mode: config.writeMode,
+  });
+
+  return async (event, context) => {
+    const startedAt = clock.now();
+    const deadline = startedAt + context.getRemainingTimeInMillis() - config.retry.safetyMarginMs;
+    const { Records: records } = SqsBatchSchema.parse(event);
+    metrics.addMetric(MetricName.BatchSize, MetricUnit.Count, records.length);
+
+    const valid: ValidSyncRecord[] = [];
+    const invalid: InvalidSyncRecord[] = [];
+    for (const record of records) {
+      const parsed = parseSyncRecord(record);
+      if (parsed.ok) valid.push(parsed);
+      else invalid.push(parsed);
+    }
+    for (const record of invalid) {
+      logger.warn('Record rejected: it will reach the DLQ', {
+        messageId: record.messageId,
+        reason: record.reason,
+      });
+    }
+
+    const groups = dedupeByUser(valid);
+    const outcome = await syncUserGroups(groups, {
+      upsert,
+      columns,
+      retry: config.retry,
+      clock,
+      deadline,
+      requestTimeoutMs: config.requestTimeoutMs,
+      onRetry: (error, attempt, delayMs) =>
+        logger.warn('Hasura request failed, retrying', { code: error.code, attempt, delayMs }),
+    });
+
+    const failures: SQSBatchItemFailure[] = invalid.map((record) => ({
+      itemIdentifier: record.messageId,
+    }));
+    const failedByClass = new Map<RecordFailureClass, number>();
+    if (invalid.length > 0) failedByClass.set('invalid', invalid.length);
+    for (const { groups: failedGroups, error } of outcome.failed) {
+      const messageIds = failedGroups.flatMap((group) => group.messageIds);
+      for (const messageId of messageIds) failures.push({ itemIdentifier: messageId });
+      failedByClass.set(error.failureClass, (failedByClass.get(error.failureClass) ?? 0) + messageIds.length);
+      logger.error('Records not written: they return to the queue', {
+        failureClass: error.failureClass,
+        code: error.code,
+        error: error.message,
+        users: failedGroups.length,
+        messageIds,
+      });
+    }
+
+    metrics.addMetric(MetricName.UsersSynced, MetricUnit.Count, outcome.written);
+    metrics.addMetric(MetricName.StaleEventsSkipped, MetricUnit.Count, outcome.skipped);
+    metrics.addMetric(MetricName.HasuraRequests, MetricUnit.Count, outcome.requests);
+    for (const [failureClass, count] of failedByClass) {
+      const single = metrics.singleMetric();
+      single.addDimension('class', failureClass);
+      single.addMetric(MetricName.RecordsFailed, MetricUnit.Count, count);
+    }
+    // Lag of the oldest event stored by this batch: ISO strings with ms compare as instants.
+    let oldest: string | undefined;
+    for (const group of outcome.succeeded) {
+      const at = group.representative.detail.authenticatedAt;
+      if (oldest === undefined || at < oldest) oldest = at;
+    }
+    if (oldest !== undefined) {
+      metrics.addMetric(MetricName.SyncLag, MetricUnit.Milliseconds, Math.max(0, clock.now() - Date.parse(oldest)));
+    }
+    if (failures.length > 0) {
+      logger.info('Batch done with failures', {
+        records: records.length,
+        users: groups.length,
+        written: outcome.written,
+        skipped: outcome.skipped,
+        failed: failures.length,
+        requests: outcome.requests,
+      });
+    }
+    return { batchItemFailures: failures };
+  };
+};

@@ -1,0 +1,124 @@
+import type { HasuraClient } from '../../shared/hasura/createHasuraClient.js';
+import { HasuraRequestError } from '../../shared/hasura/HasuraRequestError.js';
+import type { CompiledColumnMap, UserRow } from './columnMap.js';
+import type { SyncWriteMode } from './config.js';
+
+/** What one upsert request achieved. */
+export interface UpsertResult {
+  /** Rows inserted or updated. */
+  readonly written: number;
+  /** Rows left as they were because the stored event is newer or the same (newest wins). */
+  readonly skipped: number;
+}
+
+/** Writes a set of rows (one per user) in ONE Hasura request. */
+export interface UserUpsert {
+  /** The write mechanism in use. */
+  readonly mode: SyncWriteMode;
+  /**
+   * Upserts `rows` in one request (one transaction in Hasura: all or nothing).
+   *
+   * @throws {@link HasuraRequestError} classified; `invalid-response` when the answer lacks
+   *   the requested fields.
+   */
+  write(rows: readonly UserRow[], timeoutMs: number): Promise<UpsertResult>;
+}
+
+/** Options of {@link createUserUpsert}. */
+export interface UserUpsertOptions {
+  readonly client: HasuraClient;
+  readonly table: string;
+  readonly constraint: string;
+  readonly columns: CompiledColumnMap;
+  readonly mode: SyncWriteMode;
+}
+
+const invalidAnswer = (what: string): HasuraRequestError =>
+  new HasuraRequestError('other', 'invalid-response', `Hasura answered without ${what}`);
+
+/** `guard` mode: one multi-row insert; the DB trigger drops older events. */
+const guardUpsert = (options: UserUpsertOptions): UserUpsert['write'] => {
+  const { client, table, constraint, columns } = options;
+  const field = `insert_${table}`;
+  const document = `mutation SyncUsers($objects: [${table}_insert_input!]!) {
+  ${field}(objects: $objects, on_conflict: {constraint: ${constraint}, update_columns: [${columns.updateColumns.join(', ')}]}) {
+    returning { ${columns.idColumn} }
+  }
+}`;
+  return async (rows, timeoutMs) => {
+    const data = await client.request<Record<string, { returning?: unknown[] } | null>>(
+      document,
+      { objects: rows },
+      { timeoutMs },
+    );
+    const returning = data?.[field]?.returning;
+    if (!Array.isArray(returning)) throw invalidAnswer(`${field}.returning`);
+    // The trigger returns NULL for stale rows: they are neither written nor returned.
+    return { written: returning.length, skipped: rows.length - returning.length };
+  };
+};
+
+/** `where` mode: aliased `insert_<table>_one` per row, each with its own conflict filter. */
+const whereUpsert = (options: UserUpsertOptions): UserUpsert['write'] => {
+  const { client, table, constraint, columns } = options;
+  const updateColumns = columns.updateColumns.join(', ');
+  // One document per batch size, built once: large batches reuse the same string.
+  const documents = new Map<number, string>();
+  const documentFor = (size: number): string => {
+    let document = documents.get(size);
+    if (document === undefined) {
+      const declarations: string[] = [];
+      const fields: string[] = [];
+      for (let index = 0; index < size; index += 1) {
+        declarations.push(`$o${index}: ${table}_insert_input!, $w${index}: ${table}_bool_exp!`);
+        fields.push(
+          `  u${index}: insert_${table}_one(object: $o${index}, on_conflict: {constraint: ${constraint}, update_columns: [${updateColumns}], where: $w${index}}) { ${columns.idColumn} }`,
+        );
+      }
+      document = `mutation SyncUsersWhere(${declarations.join(', ')}) {\n${fields.join('\n')}\n}`;
+      documents.set(size, document);
+    }
+    return document;
+  };
+  const { seenAtColumn, eventIdColumn } = columns;
+  return async (rows, timeoutMs) => {
+    const variables: Record<string, unknown> = {};
+    rows.forEach((row, index) => {
+      const seenAt = row[seenAtColumn];
+      const eventId = row[eventIdColumn];
+      variables[`o${index}`] = row;
+      // Update only when the stored event is older: (stored) < (event), lexicographically.
+      variables[`w${index}`] = {
+        _or: [
+          { [seenAtColumn]: { _lt: seenAt } },
+          { _and: [{ [seenAtColumn]: { _eq: seenAt } }, { [eventIdColumn]: { _lt: eventId } }] },
+        ],
+      };
+    });
+    const data = await client.request<Record<string, unknown>>(documentFor(rows.length), variables, {
+      timeoutMs,
+    });
+    if (data === null || typeof data !== 'object') throw invalidAnswer('data');
+    let written = 0;
+    for (let index = 0; index < rows.length; index += 1) {
+      const key = `u${index}`;
+      if (!(key in data)) throw invalidAnswer(key);
+      // insert_one answers null when the conflict filter kept the stored (newer) row.
+      if (data[key] !== null) written += 1;
+    }
+    return { written, skipped: rows.length - written };
+  };
+};
+
+/**
+ * Builds the writer of the configured mechanism. Documents are built once (per batch size in
+ * `where` mode) at cold start, so a batch costs one `JSON.stringify` and one request.
+ *
+ * @example
+ * const upsert = createUserUpsert({ client, table: 'users', constraint: 'users_pkey', columns, mode: 'guard' });
+ * const { written, skipped } = await upsert.write(rows, 5000);
+ */
+export const createUserUpsert = (options: UserUpsertOptions): UserUpsert => ({
+  mode: options.mode,
+  write: options.mode === 'guard' ? guardUpsert(options) : whereUpsert(options),
+});

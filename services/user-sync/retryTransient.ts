@@ -1,0 +1,67 @@
+import { classifyHasuraError } from '../../shared/hasura/classifyHasuraError.js';
+import { HasuraRequestError } from '../../shared/hasura/HasuraRequestError.js';
+import type { RetrySettings } from './config.js';
+
+/** Time and randomness, injectable so tests control them. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms` milliseconds. */
+  sleep(ms: number): Promise<void>;
+  /** A number in [0, 1). */
+  random(): number;
+}
+
+/** The real clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: () => Math.random(),
+};
+
+/** A request shorter than this is not worth starting: the answer would come too late. */
+export const MIN_REQUEST_MS = 25;
+
+/** Options of {@link retryTransient}. */
+export interface RetryOptions {
+  readonly settings: RetrySettings;
+  readonly clock: Clock;
+  /** Epoch ms by which everything must be done (Lambda remaining time − safety margin). */
+  readonly deadline: number;
+  /** Longest single request, ms. */
+  readonly requestTimeoutMs: number;
+  /** Called before each backoff (logging, metrics). */
+  readonly onRetry?: (error: HasuraRequestError, attempt: number, delayMs: number) => void;
+}
+
+/**
+ * Runs `attempt` until it succeeds, a non-transient error occurs, the attempts are used up,
+ * or the next try could not finish before `deadline`. Backoff is exponential with full
+ * jitter: `random() × min(maxDelay, base × 2^n)`. Each attempt's timeout is cut to the time
+ * left, so the handler always answers SQS before the Lambda timeout.
+ *
+ * @throws {@link HasuraRequestError}: the last failure (transient when time or attempts ran out).
+ */
+export const retryTransient = async <T>(
+  attempt: (timeoutMs: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> => {
+  const { settings, clock, deadline } = options;
+  for (let tries = 0; ; tries += 1) {
+    const left = deadline - clock.now();
+    if (left < MIN_REQUEST_MS) {
+      throw new HasuraRequestError('transient', 'time-budget', 'no time left in this invocation');
+    }
+    try {
+      return await attempt(Math.min(options.requestTimeoutMs, left));
+    } catch (caught) {
+      const error = classifyHasuraError(caught);
+      if (error.failureClass !== 'transient' || tries + 1 >= settings.maxAttempts) throw error;
+      const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** tries);
+      const delay = Math.floor(clock.random() * ceiling);
+      if (clock.now() + delay + MIN_REQUEST_MS > deadline) throw error;
+      options.onRetry?.(error, tries + 1, delay);
+      await clock.sleep(delay);
+    }
+  }
+};

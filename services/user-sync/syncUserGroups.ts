@@ -1,0 +1,94 @@
+import { classifyHasuraError } from '../../shared/hasura/classifyHasuraError.js';
+import type { HasuraRequestError } from '../../shared/hasura/HasuraRequestError.js';
+import type { CompiledColumnMap, UserRow } from './columnMap.js';
+import type { RetrySettings } from './config.js';
+import type { UserUpsert } from './createUserUpsert.js';
+import type { UserGroup } from './dedupeByUser.js';
+import { type Clock, retryTransient } from './retryTransient.js';
+
+/** A set of users that could not be written, and why. */
+export interface FailedGroups {
+  readonly groups: readonly UserGroup[];
+  readonly error: HasuraRequestError;
+}
+
+/** Outcome of {@link syncUserGroups}. */
+export interface SyncOutcome {
+  /** Rows inserted or updated. */
+  written: number;
+  /** Rows skipped by the newest-wins rule (stale or repeated events). */
+  skipped: number;
+  /** HTTP requests sent to Hasura, retries and bisection included. */
+  requests: number;
+  /** Groups written or skipped (their records succeed). */
+  readonly succeeded: UserGroup[];
+  /** Groups that failed, by cause (their records fail back to SQS). */
+  readonly failed: FailedGroups[];
+}
+
+/** Options of {@link syncUserGroups}. */
+export interface SyncOptions {
+  readonly upsert: UserUpsert;
+  readonly columns: CompiledColumnMap;
+  readonly retry: RetrySettings;
+  readonly clock: Clock;
+  /** Epoch ms by which the last request must be answered. */
+  readonly deadline: number;
+  readonly requestTimeoutMs: number;
+  /** Called before each backoff. */
+  readonly onRetry?: (error: HasuraRequestError, attempt: number, delayMs: number) => void;
+}
+
+/**
+ * Writes one row per user group: ONE request for all of them in the happy path.
+ *
+ * - transient failure: retried with backoff (see {@link retryTransient}) within the deadline,
+ *   then the groups of that request fail;
+ * - data failure (a row Hasura rejects; the request's transaction wrote nothing): the set is
+ *   bisected and each half written on its own, until the bad rows stand alone and fail while
+ *   every other row is written (≈ 2·log2(n) extra requests per bad row);
+ * - other failure: the groups of that request fail at once (retrying cannot help).
+ *
+ * Halves are written one after the other so a sick Hasura is not hit in parallel.
+ */
+export const syncUserGroups = async (
+  groups: readonly UserGroup[],
+  options: SyncOptions,
+): Promise<SyncOutcome> => {
+  const outcome: SyncOutcome = { written: 0, skipped: 0, requests: 0, succeeded: [], failed: [] };
+  const rowsOf = (part: readonly UserGroup[]): UserRow[] =>
+    part.map((group) => options.columns.toRow(group.representative.detail));
+
+  const writePart = async (part: readonly UserGroup[]): Promise<void> => {
+    try {
+      const result = await retryTransient(
+        (timeoutMs) => {
+          outcome.requests += 1;
+          return options.upsert.write(rowsOf(part), timeoutMs);
+        },
+        {
+          settings: options.retry,
+          clock: options.clock,
+          deadline: options.deadline,
+          requestTimeoutMs: options.requestTimeoutMs,
+          ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }),
+        },
+      );
+      outcome.written += result.written;
+      outcome.skipped += result.skipped;
+      outcome.succeeded.push(...part);
+    } catch (caught) {
+      const error = classifyHasuraError(caught);
+      if (error.failureClass === 'data' && part.length > 1) {
+        const middle = Math.ceil(part.length / 2);
+        await writePart(part.slice(0, middle));
+        await writePart(part.slice(middle));
+        return;
+      }
+      outcome.failed.push({ groups: part, error });
+    }
+  };
+
+  if (groups.length > 0) await writePart(groups);
+  return outcome;
+};

@@ -1,0 +1,105 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { HasuraRequestError } from './HasuraRequestError.js';
+import { RedactedSecret } from './RedactedSecret.js';
+
+/** Where the Hasura admin secret comes from. */
+export type AdminSecretSource =
+  | { readonly kind: 'value'; readonly secret: RedactedSecret }
+  | { readonly kind: 'secretsManager'; readonly secretArn: string };
+
+/** Returns the admin secret; fetched at most once per container while it succeeds. */
+export type AdminSecretProvider = () => Promise<RedactedSecret>;
+
+/**
+ * Reads a Secrets Manager `SecretString`: either the admin secret itself, or JSON with an
+ * `adminSecret` key (the shape a rotation template would store).
+ */
+const parseSecretString = (secretString: string): RedactedSecret => {
+  const trimmed = secretString.trim();
+  if (trimmed.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      // Not JSON after all: an admin secret may legitimately start with "{".
+      return new RedactedSecret(trimmed);
+    }
+    const value =
+      typeof parsed === 'object' && parsed !== null && 'adminSecret' in parsed
+        ? parsed.adminSecret
+        : undefined;
+    if (typeof value !== 'string' || value === '') {
+      throw new HasuraRequestError(
+        'other',
+        'secret-unavailable',
+        'the secret is JSON without a non-empty string key "adminSecret"',
+      );
+    }
+    return new RedactedSecret(value);
+  }
+  return new RedactedSecret(trimmed);
+};
+
+/** Secrets Manager failures worth a retry: throttling, 5xx, no answer. */
+const isRetryableAwsError = (error: unknown): boolean => {
+  if (typeof error !== 'object' || error === null) return true;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const name = error instanceof Error ? error.name : '';
+  return status === undefined || status >= 500 || status === 429 || /Throttl/.test(name);
+};
+
+/**
+ * The admin secret provider of a container. With `kind: 'secretsManager'` it calls
+ * `GetSecretValue` on first use and caches the result for every later invocation; a failed
+ * fetch is not cached (the next batch tries again) and surfaces as a
+ * {@link HasuraRequestError} with code `secret-unavailable` (transient when AWS may recover).
+ *
+ * @param client - required for `kind: 'secretsManager'`.
+ * @example
+ * const adminSecret = createAdminSecretProvider(config.adminSecret, new SecretsManagerClient({}));
+ */
+export const createAdminSecretProvider = (
+  source: AdminSecretSource,
+  client?: SecretsManagerClient,
+): AdminSecretProvider => {
+  if (source.kind === 'value') {
+    const resolved = Promise.resolve(source.secret);
+    return () => resolved;
+  }
+  if (client === undefined) {
+    throw new TypeError('createAdminSecretProvider: a SecretsManagerClient is required');
+  }
+  let cached: Promise<RedactedSecret> | undefined;
+  const fetchSecret = async (): Promise<RedactedSecret> => {
+    let secretString: string | undefined;
+    try {
+      const output = await client.send(new GetSecretValueCommand({ SecretId: source.secretArn }));
+      secretString = output.SecretString;
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'Error';
+      throw new HasuraRequestError(
+        isRetryableAwsError(error) ? 'transient' : 'other',
+        'secret-unavailable',
+        `GetSecretValue failed (${name}) for HASURA_ADMIN_SECRET_ARN`,
+      );
+    }
+    if (secretString === undefined || secretString.trim() === '') {
+      throw new HasuraRequestError(
+        'other',
+        'secret-unavailable',
+        'the secret of HASURA_ADMIN_SECRET_ARN has no SecretString',
+      );
+    }
+    return parseSecretString(secretString);
+  };
+  return () => {
+    if (cached === undefined) {
+      cached = fetchSecret();
+      // Forget a failure so that the next invocation fetches again.
+      cached.catch(() => {
+        cached = undefined;
+      });
+    }
+    return cached;
+  };
+};

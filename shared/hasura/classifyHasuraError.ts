@@ -1,0 +1,149 @@
+import {
+  type HasuraFailureClass,
+  HasuraRequestError,
+  isHasuraRequestError,
+} from './HasuraRequestError.js';
+import type { RedactedSecret } from './RedactedSecret.js';
+
+/** Hasura error codes caused by the values of some rows: isolate those rows. */
+const DATA_CODES = new Set(['constraint-violation', 'data-exception', 'permission-error']);
+/** Hasura error codes that say "the database is unavailable or busy": retry. */
+const TRANSIENT_CODES = new Set(['postgres-error', 'concurrent-update', 'connection-error']);
+/** Codes that reject a request shape; data errors only when they point at an input value. */
+const VALUE_CODES = new Set(['validation-failed', 'parse-failed']);
+/** Node/undici socket error codes: the request never got a usable answer. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+/** An input value: `…args.objects[3].email`, `…args.object.email`, `…args.objects`. */
+const VALUE_PATH = /\.args\.objects?(\[\d+\])?(\.|$)/;
+const MAX_MESSAGE_LENGTH = 300;
+
+interface GraphQLErrorShape {
+  message?: unknown;
+  extensions?: { code?: unknown; path?: unknown };
+}
+
+interface ClientErrorShape {
+  response: { status?: unknown; errors?: unknown };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+const hasResponse = (error: unknown): error is ClientErrorShape =>
+  isObject(error) && isObject(error.response);
+
+/** The `code` of an error or of any error in its `cause` chain. */
+const socketCode = (error: unknown): string | undefined => {
+  for (let current = error, depth = 0; isObject(current) && depth < 5; depth += 1) {
+    if (typeof current.code === 'string' && NETWORK_CODES.has(current.code)) return current.code;
+    current = current.cause;
+  }
+  return undefined;
+};
+
+const classOfGraphQLError = (code: string, path: string, message: string): HasuraFailureClass => {
+  if (TRANSIENT_CODES.has(code)) return 'transient';
+  if (DATA_CODES.has(code)) return 'data';
+  // A schema mistake (unknown column in the map) also has a value path: it is not the row's fault.
+  if (VALUE_CODES.has(code)) {
+    return VALUE_PATH.test(path) && !/not found in type/i.test(message) ? 'data' : 'other';
+  }
+  // Hasura reports some database failures as `unexpected`; only connection trouble is worth a retry.
+  if (code === 'unexpected' && /connection|timeout|terminat|shut ?down/i.test(message)) {
+    return 'transient';
+  }
+  return 'other';
+};
+
+const fromResponse = (
+  error: ClientErrorShape,
+  scrub: (text: string) => string,
+): HasuraRequestError => {
+  const status = typeof error.response.status === 'number' ? error.response.status : undefined;
+  const errors = Array.isArray(error.response.errors) ? error.response.errors : [];
+  const first: GraphQLErrorShape | undefined = isObject(errors[0]) ? errors[0] : undefined;
+  // A gateway or Hasura itself in trouble: whatever the body says, a 5xx/429/408 is worth a retry.
+  const retryableStatus =
+    status !== undefined && (status >= 500 || status === 429 || status === 408);
+  if (first === undefined) {
+    return new HasuraRequestError(
+      retryableStatus ? 'transient' : 'other',
+      `http-${status ?? 'unknown'}`,
+      `HTTP ${status ?? 'unknown'} without GraphQL errors`,
+      { status, cause: undefined },
+    );
+  }
+  const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'unknown';
+  const path = typeof first.extensions?.path === 'string' ? first.extensions.path : '';
+  const message = scrub(String(first.message ?? '')).slice(0, MAX_MESSAGE_LENGTH);
+  const failureClass = retryableStatus ? 'transient' : classOfGraphQLError(code, path, message);
+  return new HasuraRequestError(failureClass, code, message, {
+    status,
+    path: path === '' ? undefined : path,
+  });
+};
+
+/**
+ * THE place that decides what a failed Hasura request means (see {@link HasuraFailureClass}).
+ * Hasura answers GraphQL errors with HTTP 200 and `errors[].extensions.code`; graphql-request
+ * turns them (and non-2xx answers) into a `ClientError` carrying `response`.
+ *
+ * | failure | class |
+ * |---|---|
+ * | socket error, DNS, connection refused/reset, timeout/abort | transient |
+ * | HTTP 5xx, 429, 408 | transient |
+ * | `postgres-error` (e.g. "connection error"), `concurrent-update` | transient |
+ * | `constraint-violation`, `data-exception`, `permission-error` | data |
+ * | `validation-failed` / `parse-failed` on an input value (`…args.objects[i].col`) | data |
+ * | `access-denied`, `invalid-jwt`, unknown field/table, other 4xx, unreadable body | other |
+ *
+ * The returned error's message never contains the request variables; `secret` (when given) is
+ * scrubbed from every text taken from the failure. The original error is not chained as
+ * `cause` because graphql-request's `ClientError` message embeds the request variables.
+ *
+ * @param secret - the admin secret to scrub from messages.
+ */
+export const classifyHasuraError = (
+  error: unknown,
+  secret?: RedactedSecret,
+): HasuraRequestError => {
+  if (isHasuraRequestError(error)) return error;
+  const scrub = (text: string): string => (secret === undefined ? text : secret.scrub(text));
+  // Duck-typed: fetch's DOMException may come from another realm than this module's Error.
+  if (isObject(error) && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return new HasuraRequestError('transient', 'timeout', 'no answer within the request timeout');
+  }
+  const networkCode = socketCode(error);
+  if (networkCode !== undefined) {
+    return new HasuraRequestError(
+      'transient',
+      'network-error',
+      `connection failed (${networkCode})`,
+    );
+  }
+  if (hasResponse(error)) return fromResponse(error, scrub);
+  if (isObject(error) && error.message === 'fetch failed') {
+    return new HasuraRequestError('transient', 'network-error', 'connection failed');
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  return new HasuraRequestError(
+    'other',
+    'invalid-response',
+    scrub(text).slice(0, MAX_MESSAGE_LENGTH),
+  );
+};

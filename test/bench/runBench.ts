@@ -1,0 +1,92 @@
+/**
+ * `npm run bench` (`-- --quick` for a tenth of the work): measures, in one run, on one
+ * PostgreSQL server (`DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/test`) and one
+ * engine, the consumer against the naive and raw-SQL alternatives, the consumer's own CPU cost,
+ * the post-authentication trigger, and the local stack end to end. Writes
+ * `bench/results.json` and prints the tables.
+ *
+ * Flags: `--quick`; `--only consumer,cpu,post-auth,e2e` (sections); `--out <file>`.
+ */
+import { fileURLToPath } from 'node:url';
+
+// Before any service module builds its logger/metrics: EMF output and logs would drown the
+// tables (the work is still done: the benchmarks serialise the metrics themselves).
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+const { describeMachine, markdownTable, targetTable, variantTable, writeResults } = await import(
+  './benchReport.js'
+);
+const { BENCH_SCHEMA, redactUrl, resetBenchSchema } = await import('./benchSchema.js');
+const { benchConsumerCpu, benchConsumerThroughput } = await import('./consumerBench.js');
+const { benchPostAuthentication } = await import('./postAuthBench.js');
+const { benchEndToEnd } = await import('./endToEndBench.js');
+const { buildSummary } = await import('./benchSummary.js');
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const flag = (name: string): string | undefined => {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+};
+const sections = new Set((flag('--only') ?? 'consumer,cpu,post-auth,e2e').split(','));
+const out = flag('--out') ?? fileURLToPath(new URL('../../bench/results.json', import.meta.url));
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const scale = quick ? 0.1 : 1;
+
+const log = (message: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+};
+
+const main = async (): Promise<void> => {
+  log(`${quick ? 'quick run (a tenth)' : 'full run'} on ${redactUrl(databaseUrl)}, schema ${BENCH_SCHEMA}`);
+  const consumer = sections.has('consumer')
+    ? await (async () => {
+        await resetBenchSchema(databaseUrl);
+        return benchConsumerThroughput({
+          scale,
+          databaseUrl,
+          schema: BENCH_SCHEMA,
+          onVariant: (name) => log(`consumer throughput: ${name}`),
+        });
+      })()
+    : undefined;
+  if (sections.has('cpu')) log('consumer CPU: instant Hasura');
+  const cpu = sections.has('cpu') ? await benchConsumerCpu(scale) : undefined;
+  if (sections.has('post-auth')) log('post-authentication trigger: fake EventBridge 0/5/50 ms/hung');
+  const postAuth = sections.has('post-auth') ? await benchPostAuthentication(scale) : undefined;
+  if (sections.has('e2e')) log('end to end on the local stack');
+  const endToEnd = sections.has('e2e') ? await benchEndToEnd(scale) : undefined;
+
+  const summary = buildSummary({ consumer, cpu, postAuth, endToEnd });
+  const results = {
+    generated_at: new Date().toISOString(),
+    command: quick ? 'npm run bench -- --quick' : 'npm run bench',
+    machine: describeMachine(),
+    database: { server: redactUrl(databaseUrl), schema: BENCH_SCHEMA },
+    ...summary.results,
+  };
+  await writeResults(out, results);
+
+  if (consumer !== undefined) {
+    console.log(
+      `\nConsumer throughput: ${consumer.logins.toLocaleString('en-US')} logins by ${consumer.users.toLocaleString('en-US')} users, one PostgreSQL, one engine\n`,
+    );
+    console.log(variantTable(consumer.variants));
+  }
+  if (summary.otherRows.length > 0) {
+    console.log('\nConsumer CPU, trigger and end to end\n');
+    console.log(markdownTable(['measure', 'value'], summary.otherRows));
+  }
+  console.log('\nTargets\n');
+  console.log(targetTable(summary.targets));
+  console.log(`\nwritten to ${out}`);
+};
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,193 @@
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { fetchSyncedUsers, type SyncedUser } from '../../local/hasuraTarget.js';
+import type { LocalStack } from '../../local/stack.js';
+import type { UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
+import { chunk, runWithConcurrency, sleep } from '../bench/benchStats.js';
+
+/** What a fault scenario reports: pass or fail, and its figure (one line). */
+export interface ScenarioOutcome {
+  readonly passed: boolean;
+  /** The scenario's figure, e.g. `lost 0 of 1,000 users; 412 messages replayed`. */
+  readonly figure: string;
+  /** Why it failed, when it did. */
+  readonly problems?: string[];
+}
+
+/** A fault-injection scenario. */
+export interface FaultScenario {
+  readonly name: string;
+  run(): Promise<ScenarioOutcome>;
+}
+
+/** The stack settings the scenarios share: short timeouts so redelivery takes seconds. */
+export const FAST_STACK = {
+  visibilityTimeoutSeconds: 2,
+  consumer: { timeoutMs: 3000, maxBatchingWindowMs: 200, waitTimeSeconds: 1, maxConcurrency: 5 },
+  env: {
+    // Keep free only 0.5 s of the 3 s consumer timeout, and give up a Hasura request after 1 s.
+    SYNC_TIME_SAFETY_MARGIN_MS: '500',
+    HASURA_REQUEST_TIMEOUT_MS: '1000',
+    HASURA_RETRY_MAX_DELAY_MS: '500',
+  },
+  exampleSubscriber: false,
+  logLevel: 'ERROR',
+} as const;
+
+/** Visible, in-flight and delayed message counts of a queue. */
+export const queueDepth = async (
+  sqs: SQSClient,
+  queueUrl: string,
+): Promise<{ visible: number; inFlight: number; total: number }> => {
+  const { Attributes: attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
+  const visible = Number(attributes.ApproximateNumberOfMessages ?? 0);
+  const inFlight = Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+  const delayed = Number(attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+  return { visible, inFlight, total: visible + inFlight + delayed };
+};
+
+/**
+ * Polls `predicate` every `intervalMs` until it holds or `timeoutMs` passes.
+ *
+ * @returns whether it held in time.
+ */
+export const waitFor = async (
+  predicate: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await predicate()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(intervalMs);
+  }
+};
+
+/** Waits until the sync queue is empty (nothing visible nor in flight) twice in a row. */
+export const waitForDrain = async (stack: LocalStack, timeoutMs: number): Promise<boolean> => {
+  let emptyOnce = false;
+  return waitFor(async () => {
+    const depth = await queueDepth(stack.aws.sqs, stack.provisioned.syncQueue.queueUrl);
+    const empty = depth.total === 0 && stack.syncPoller.stats().inFlight === 0;
+    const stable = empty && emptyOnce;
+    emptyOnce = empty;
+    return stable;
+  }, timeoutMs, 500);
+};
+
+/**
+ * Sends message bodies to a queue with SendMessageBatch (10 per call, 8 calls in flight).
+ *
+ * @returns the MessageId of each body, in order.
+ */
+export const sendBodies = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  bodies: readonly string[],
+): Promise<string[]> => {
+  const ids: string[] = new Array(bodies.length).fill('');
+  const batches = chunk(
+    bodies.map((body, index) => ({ body, index })),
+    10,
+  );
+  await runWithConcurrency(batches, 8, async (batch) => {
+    // Oversized bodies go alone: a batch may carry 256 KiB in all.
+    const groups = batch.some((item) => item.body.length > 20_000) ? batch.map((item) => [item]) : [batch];
+    for (const group of groups) {
+      const output = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: group.map((item) => ({ Id: `m${item.index}`, MessageBody: item.body })),
+        }),
+      );
+      if ((output.Failed ?? []).length > 0) {
+        throw new Error(`SendMessageBatch failed: ${JSON.stringify(output.Failed)}`);
+      }
+      for (const entry of output.Successful ?? []) {
+        ids[Number(entry.Id?.slice(1))] = entry.MessageId ?? '';
+      }
+    }
+  });
+  return ids;
+};
+
+/** Receives (and deletes) every message of a queue, e.g. a DLQ, until it stays empty. */
+export const drainQueue = async (sqs: SQSClient, queueUrl: string): Promise<Message[]> => {
+  const messages: Message[] = [];
+  let emptyReceives = 0;
+  while (emptyReceives < 2) {
+    const { Messages: batch = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: 60,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    if (batch.length === 0) {
+      emptyReceives += 1;
+      continue;
+    }
+    emptyReceives = 0;
+    messages.push(...batch);
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: batch.map((message, index) => ({
+          Id: String(index),
+          ReceiptHandle: message.ReceiptHandle ?? '',
+        })),
+      }),
+    );
+  }
+  return messages;
+};
+
+/** Empties a queue (tests that share a stack start clean). */
+export const purgeQueue = async (sqs: SQSClient, queueUrl: string): Promise<void> => {
+  await sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
+};
+
+/** The users table through GraphQL (admin), keyed by id. */
+export const readUsers = async (stack: LocalStack): Promise<Map<string, SyncedUser>> => {
+  const rows = await fetchSyncedUsers(stack.hasura);
+  return new Map(rows.map((row) => [row.id, row]));
+};
+
+/** Counts users whose row is missing or holds another event than their newest one. */
+export const compareWithNewest = (
+  rows: ReadonlyMap<string, SyncedUser>,
+  newest: ReadonlyMap<string, Pick<UserAuthenticatedV1, 'eventId'>>,
+): { matching: number; missing: number; stale: number } => {
+  let matching = 0;
+  let missing = 0;
+  let stale = 0;
+  for (const [sub, event] of newest) {
+    const row = rows.get(sub);
+    if (row === undefined) missing += 1;
+    else if (row.last_event_id === event.eventId) matching += 1;
+    else stale += 1;
+  }
+  return { matching, missing, stale };
+};
+
+/** Formats an integer with thousands separators. */
+export const fmt = (value: number): string => value.toLocaleString('en-US');

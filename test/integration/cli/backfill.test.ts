@@ -1,0 +1,200 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { UserAuthenticatedV1 } from '../../../shared/events/userAuthenticated.js';
+import {
+  type CliTestBed,
+  createUserPool,
+  drain,
+  runCliInProcess,
+  spawnCli,
+  startCliTestBed,
+} from './cliHarness.js';
+
+const USERS = 1000;
+
+const details = (bodies: readonly { body: string }[]): UserAuthenticatedV1[] =>
+  bodies.map((entry) => (JSON.parse(entry.body) as { detail: UserAuthenticatedV1 }).detail);
+
+describe('Command: backfill (moto Cognito → EventBridge → sync queue)', () => {
+  let bed: CliTestBed;
+  let userPoolId: string;
+  let directory: string;
+
+  beforeAll(async () => {
+    bed = await startCliTestBed();
+    directory = await mkdtemp(join(tmpdir(), 'cli-backfill-'));
+    userPoolId = await createUserPool(bed.cognito, 'backfill-test');
+    // 1,000 users, created 25 at a time.
+    const names = Array.from({ length: USERS }, (_, n) => `user-${String(n).padStart(4, '0')}`);
+    for (let i = 0; i < names.length; i += 25) {
+      await Promise.all(
+        names.slice(i, i + 25).map((name) =>
+          bed.cognito.send(
+            new AdminCreateUserCommand({
+              UserPoolId: userPoolId,
+              Username: name,
+              MessageAction: 'SUPPRESS',
+              UserAttributes: [
+                { Name: 'email', Value: `${name}@example.com` },
+                { Name: 'name', Value: `Name of ${name}` },
+              ],
+            }),
+          ),
+        ),
+      );
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await bed?.stop();
+    if (directory) await rm(directory, { recursive: true, force: true });
+  });
+
+  it('publishes one Backfill event per user: 1,000 users yield 1,000 events', async () => {
+    // Prepare
+    const checkpoint = join(directory, 'full.json');
+
+    // Act
+    const run = await runCliInProcess(
+      [
+        'backfill',
+        '--user-pool-id',
+        userPoolId,
+        '--checkpoint',
+        checkpoint,
+        '--rate',
+        '50',
+        '--json',
+      ],
+      bed.env,
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ published: USERS, complete: true, failed: 0 });
+    const events = details(await drain(bed.sqs, bed.pipeline.syncQueue.queueUrl));
+    expect(events).toHaveLength(USERS);
+    expect(new Set(events.map((event) => event.sub)).size).toBe(USERS);
+    expect(events.every((event) => event.triggerSource === 'Backfill')).toBe(true);
+    expect(events.every((event) => event.clientId === null)).toBe(true);
+    // Only the allow-listed attribute (email by default) is published.
+    expect(events.every((event) => Object.keys(event.attributes).join() === 'email')).toBe(true);
+    expect(JSON.parse(await readFile(checkpoint, 'utf8'))).toMatchObject({
+      complete: true,
+      paginationToken: null,
+      published: USERS,
+    });
+  }, 120_000);
+
+  it('is idempotent: a second run publishes the same event ids', async () => {
+    // Prepare
+    const checkpoint = join(directory, 'again.json');
+
+    // Act
+    const first = await runCliInProcess(
+      ['backfill', '--user-pool-id', userPoolId, '--checkpoint', checkpoint, '--rate', '50', '-q'],
+      bed.env,
+    );
+    const firstIds = details(await drain(bed.sqs, bed.pipeline.syncQueue.queueUrl)).map(
+      (event) => event.eventId,
+    );
+    const second = await runCliInProcess(
+      ['backfill', '--user-pool-id', userPoolId, '--checkpoint', checkpoint, '--rate', '50', '-q'],
+      bed.env,
+    );
+    const secondIds = details(await drain(bed.sqs, bed.pipeline.syncQueue.queueUrl)).map(
+      (event) => event.eventId,
+    );
+
+    // Assess
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(0);
+    expect(secondIds.sort()).toEqual(firstIds.sort());
+  }, 120_000);
+
+  it('resumes after a kill: still 1,000 users, no page skipped', async () => {
+    // Prepare: a slow run (20 users per page, 4 pages per second) killed mid-way.
+    const checkpoint = join(directory, 'killed.json');
+    const child = spawnCli(
+      [
+        'backfill',
+        '--user-pool-id',
+        userPoolId,
+        '--checkpoint',
+        checkpoint,
+        '--rate',
+        '4',
+        '--page-size',
+        '20',
+        '-q',
+      ],
+      bed.env,
+    );
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const pages = await readFile(checkpoint, 'utf8')
+        .then((text) => (JSON.parse(text) as { pages: number }).pages)
+        .catch(() => 0);
+      if (pages >= 5 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.child.kill('SIGKILL');
+    const exit = await child.exited;
+    const saved = JSON.parse(await readFile(checkpoint, 'utf8')) as {
+      complete: boolean;
+      pages: number;
+    };
+
+    // Act
+    const resumed = await runCliInProcess(
+      [
+        'backfill',
+        '--user-pool-id',
+        userPoolId,
+        '--checkpoint',
+        checkpoint,
+        '--resume',
+        '--rate',
+        '50',
+        '--json',
+      ],
+      bed.env,
+    );
+
+    // Assess
+    expect(exit.signal).toBe('SIGKILL');
+    expect(saved.complete).toBe(false);
+    expect(saved.pages).toBeGreaterThanOrEqual(5);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ resumed: true, complete: true, failed: 0 });
+    const events = details(await drain(bed.sqs, bed.pipeline.syncQueue.queueUrl));
+    // Every user exactly once or, for the page in flight at the kill, twice (same event id).
+    expect(new Set(events.map((event) => event.sub)).size).toBe(USERS);
+    expect(events.length).toBeGreaterThanOrEqual(USERS);
+    expect(events.length).toBeLessThanOrEqual(USERS + 20);
+  }, 120_000);
+
+  it('rejects --resume without a checkpoint file (exit 2, one line)', async () => {
+    // Act
+    const run = await runCliInProcess(
+      [
+        'backfill',
+        '--user-pool-id',
+        userPoolId,
+        '--checkpoint',
+        join(directory, 'none.json'),
+        '--resume',
+      ],
+      bed.env,
+    );
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^cognito-hasura-sync: --resume: no checkpoint file at .*none\.json\n$/,
+    );
+  }, 30_000);
+});

@@ -1,0 +1,333 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type MessageAttributeValue,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { runCli } from '../../../cli/program.js';
+import { type MotoServer, startMotoServer } from '../../../local/motoServer.js';
+import { type ProvisionedPipeline, provisionPipeline } from '../../../local/provisionPipeline.js';
+import { toEnvelope, type UserAuthenticatedV1 } from '../../../shared/events/userAuthenticated.js';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+export const REGION = 'us-east-1';
+
+/** moto, the provisioned pipeline, and clients pointing at them. */
+export interface CliTestBed {
+  readonly moto: MotoServer;
+  /** The environment a CLI run gets: endpoint, region and dummy credentials. */
+  readonly env: Record<string, string>;
+  readonly sqs: SQSClient;
+  readonly eventBridge: EventBridgeClient;
+  readonly cognito: CognitoIdentityProviderClient;
+  readonly pipeline: ProvisionedPipeline;
+  stop(): Promise<void>;
+}
+
+/** Starts moto and provisions the pipeline (bus, archive, rules, queues) in it. */
+export const startCliTestBed = async (): Promise<CliTestBed> => {
+  const moto = await startMotoServer();
+  const env = {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  const config = {
+    endpoint: moto.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  };
+  const sqs = new SQSClient(config);
+  const eventBridge = new EventBridgeClient(config);
+  const cognito = new CognitoIdentityProviderClient(config);
+  try {
+    const pipeline = await provisionPipeline({ sqs, eventBridge });
+    return {
+      moto,
+      env,
+      sqs,
+      eventBridge,
+      cognito,
+      pipeline,
+      async stop() {
+        sqs.destroy();
+        eventBridge.destroy();
+        cognito.destroy();
+        await moto.stop();
+      },
+    };
+  } catch (error) {
+    await moto.stop();
+    throw error;
+  }
+};
+
+/** Output of one CLI run. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const sink = () => {
+  let text = '';
+  return {
+    stream: {
+      isTTY: false,
+      write(chunk: string) {
+        text += chunk;
+        return true;
+      },
+    },
+    text: () => text,
+  };
+};
+
+/** Runs the CLI in this process (fast), with the test bed's environment. */
+export const runCliInProcess = async (
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<CliRun> => {
+  const stdout = sink();
+  const stderr = sink();
+  const code = await runCli(args, {
+    env,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    signal: new AbortController().signal,
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+};
+
+/** A CLI child process (`node --import tsx cli/index.ts …`), as an operator would run it. */
+export interface CliChild {
+  readonly child: ChildProcess;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Resolves with the exit code (or the signal name) when the process ends. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Spawns the CLI as a separate process. */
+export const spawnCli = (args: readonly string[], env: Record<string, string>): CliChild => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/index.ts', ...args], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+};
+
+/** Runs the CLI as a child process to completion. */
+export const runCliChild = async (
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<CliRun> => {
+  const run = spawnCli(args, env);
+  const { code } = await run.exited;
+  return { code: code ?? -1, stdout: run.stdout(), stderr: run.stderr() };
+};
+
+/** A valid login detail for `sub`, numbered `n`. */
+export const loginDetail = (sub: string, n: number): UserAuthenticatedV1 => ({
+  schemaVersion: 1,
+  eventId: `${sub}-login-${n}`,
+  userPoolId: `${REGION}_TestPool1`,
+  sub,
+  username: `user-${sub}`,
+  clientId: 'client-1',
+  triggerSource: 'PostAuthentication_Authentication',
+  authenticatedAt: new Date(Date.UTC(2026, 10, 26, 10, 0, 0, n)).toISOString(),
+  attributes: { email: `${sub}@example.com` },
+});
+
+/** The body a login message carries: the EventBridge-shaped envelope. */
+export const envelopeBody = (detail: UserAuthenticatedV1): string =>
+  JSON.stringify(toEnvelope(detail, { source: 'test', region: REGION }));
+
+/** Sends login envelopes (the fallback shape) to a queue, ten per call. */
+export const sendLogins = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  details: readonly UserAuthenticatedV1[],
+  attributes: Record<string, MessageAttributeValue> = {},
+): Promise<void> => {
+  for (let i = 0; i < details.length; i += 10) {
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: details.slice(i, i + 10).map((detail, index) => ({
+          Id: String(index),
+          MessageBody: envelopeBody(detail),
+          ...(Object.keys(attributes).length > 0 ? { MessageAttributes: attributes } : {}),
+        })),
+      }),
+    );
+  }
+};
+
+/**
+ * Receives every message of a queue (deleting them) and returns their bodies. Ends after two
+ * empty receives in a row.
+ */
+export const drain = async (
+  sqs: SQSClient,
+  queueUrl: string,
+): Promise<{ body: string; attributes: Record<string, MessageAttributeValue> }[]> => {
+  const out: { body: string; attributes: Record<string, MessageAttributeValue> }[] = [];
+  let empty = 0;
+  while (empty < 2) {
+    const { Messages: messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    if (messages.length === 0) {
+      empty += 1;
+      continue;
+    }
+    empty = 0;
+    for (const message of messages) {
+      out.push({ body: message.Body ?? '', attributes: message.MessageAttributes ?? {} });
+    }
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((message, index) => ({
+          Id: String(index),
+          ReceiptHandle: message.ReceiptHandle ?? '',
+        })),
+      }),
+    );
+  }
+  return out;
+};
+
+/** The `detail.eventId`s of drained bodies. */
+export const eventIds = (bodies: readonly { body: string }[]): string[] =>
+  bodies.map((entry) => (JSON.parse(entry.body) as { detail: UserAuthenticatedV1 }).detail.eventId);
+
+/** Visible and in-flight counts of a queue. */
+export const counts = async (
+  sqs: SQSClient,
+  queueUrl: string,
+): Promise<{ visible: number; inFlight: number }> => {
+  const { Attributes: attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return {
+    visible: Number(attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
+};
+
+let pairs = 0;
+
+/**
+ * A fresh source queue with a redrive policy to a fresh DLQ (moto allows one PurgeQueue per
+ * minute, so every test gets its own pair instead of purging).
+ */
+export const createQueuePair = async (
+  sqs: SQSClient,
+  maxReceiveCount: number,
+): Promise<{ queueUrl: string; dlqUrl: string; queueName: string; dlqName: string }> => {
+  pairs += 1;
+  const queueName = `cli-test-${pairs}-${Date.now()}`;
+  const dlqName = `${queueName}-dlq`;
+  const { QueueUrl: dlqUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: dlqName }));
+  const { Attributes: dlqAttributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const { QueueUrl: queueUrl = '' } = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: queueName,
+      Attributes: {
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqAttributes.QueueArn,
+          maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  return { queueUrl, dlqUrl, queueName, dlqName };
+};
+
+/**
+ * Makes messages poison the way a failing consumer does: each is received `maxReceiveCount`
+ * times and never deleted (released as if its visibility timeout expired), so SQS's redrive
+ * policy moves it to the DLQ on the next receive.
+ */
+export const poisonIntoDlq = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  maxReceiveCount: number,
+): Promise<void> => {
+  for (let round = 0; round <= maxReceiveCount; round += 1) {
+    const handles: string[] = [];
+    for (;;) {
+      const { Messages: messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 60,
+          WaitTimeSeconds: 0,
+        }),
+      );
+      if (messages.length === 0) break;
+      handles.push(...messages.map((message) => message.ReceiptHandle ?? ''));
+    }
+    for (let i = 0; i < handles.length; i += 10) {
+      await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: handles.slice(i, i + 10).map((handle, index) => ({
+            Id: String(index),
+            ReceiptHandle: handle,
+            VisibilityTimeout: 0,
+          })),
+        }),
+      );
+    }
+    if (handles.length === 0) return;
+  }
+};
+
+/** Creates a user pool and returns its id. */
+export const createUserPool = async (
+  cognito: CognitoIdentityProviderClient,
+  name: string,
+): Promise<string> => {
+  const { UserPool: pool } = await cognito.send(new CreateUserPoolCommand({ PoolName: name }));
+  if (!pool?.Id) throw new Error('CreateUserPool returned no id');
+  return pool.Id;
+};

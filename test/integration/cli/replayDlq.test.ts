@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { pipeline } from '../../../shared/pipeline.js';
+import {
+  type CliTestBed,
+  counts,
+  createQueuePair,
+  drain,
+  envelopeBody,
+  eventIds,
+  loginDetail,
+  poisonIntoDlq,
+  runCliInProcess,
+  sendLogins,
+  spawnCli,
+  startCliTestBed,
+} from './cliHarness.js';
+
+const waitFor = async (condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+describe('Command: replay-dlq (moto)', () => {
+  let bed: CliTestBed;
+  let queueUrl: string;
+  let dlqUrl: string;
+  let dlqArgs: string[];
+
+  beforeAll(async () => {
+    bed = await startCliTestBed();
+  }, 60_000);
+
+  afterAll(async () => {
+    await bed?.stop();
+  });
+
+  beforeEach(async () => {
+    // Each test gets its own queue and DLQ; the first one uses the provisioned pipeline's.
+    if (expect.getState().currentTestName?.includes('redrive policy')) {
+      queueUrl = bed.pipeline.syncQueue.queueUrl;
+      dlqUrl = bed.pipeline.syncQueue.dlqUrl;
+      dlqArgs = [];
+    } else {
+      const pair = await createQueuePair(bed.sqs, pipeline.syncQueue.maxReceiveCount);
+      queueUrl = pair.queueUrl;
+      dlqUrl = pair.dlqUrl;
+      dlqArgs = ['--dlq', pair.dlqName];
+    }
+  });
+
+  /** Puts `details` into the DLQ through the redrive policy, as a failing consumer would. */
+  const poison = async (details: ReturnType<typeof loginDetail>[]): Promise<void> => {
+    await sendLogins(bed.sqs, queueUrl, details);
+    await poisonIntoDlq(bed.sqs, queueUrl, pipeline.syncQueue.maxReceiveCount);
+  };
+
+  it('moves every poison record back to the source queue found through the redrive policy', async () => {
+    // Prepare
+    const details = Array.from({ length: 25 }, (_, n) => loginDetail(`sub-${n % 5}`, n));
+    await poison(details);
+    expect(await counts(bed.sqs, dlqUrl)).toEqual({ visible: 25, inFlight: 0 });
+    expect(await counts(bed.sqs, queueUrl)).toEqual({ visible: 0, inFlight: 0 });
+
+    // Act
+    const run = await runCliInProcess(['replay-dlq', '--json'], bed.env);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ moved: 25, failed: 0, skipped: 0 });
+    expect(await counts(bed.sqs, dlqUrl)).toEqual({ visible: 0, inFlight: 0 });
+    const back = await drain(bed.sqs, queueUrl);
+    expect(eventIds(back).sort()).toEqual(details.map((d) => d.eventId).sort());
+  }, 60_000);
+
+  it('preserves bodies and message attributes', async () => {
+    // Prepare
+    const detail = loginDetail('sub-attr', 1);
+    await sendLogins(bed.sqs, dlqUrl, [detail], {
+      origin: { DataType: 'String', StringValue: 'fallback' },
+      attempt: { DataType: 'Number', StringValue: '3' },
+    });
+
+    // Act
+    const run = await runCliInProcess(
+      ['replay-dlq', ...dlqArgs, '--to', queueUrl, '--quiet'],
+      bed.env,
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    const [moved] = await drain(bed.sqs, queueUrl);
+    expect(moved?.body).toBe(envelopeBody(detail));
+    expect(moved?.attributes).toEqual({
+      origin: expect.objectContaining({ DataType: 'String', StringValue: 'fallback' }),
+      attempt: expect.objectContaining({ DataType: 'Number', StringValue: '3' }),
+    });
+  }, 30_000);
+
+  it('moves only the messages of --user and releases the others at once', async () => {
+    // Prepare
+    const details = Array.from({ length: 30 }, (_, n) => loginDetail(`sub-${n % 3}`, n));
+    await poison(details);
+
+    // Act
+    const run = await runCliInProcess(
+      ['replay-dlq', ...dlqArgs, '--user', 'sub-1', '--json'],
+      bed.env,
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      scanned: 30,
+      matched: 10,
+      moved: 10,
+      skipped: 20,
+    });
+    // The 20 others are visible again right away, not after a visibility timeout.
+    expect(await counts(bed.sqs, dlqUrl)).toEqual({ visible: 20, inFlight: 0 });
+    const moved = await drain(bed.sqs, queueUrl);
+    expect(eventIds(moved).sort()).toEqual(
+      details
+        .filter((d) => d.sub === 'sub-1')
+        .map((d) => d.eventId)
+        .sort(),
+    );
+    const left = await drain(bed.sqs, dlqUrl);
+    expect(eventIds(left).every((id) => !id.startsWith('sub-1-'))).toBe(true);
+  }, 60_000);
+
+  it('moves nothing with --dry-run and reports counts and samples', async () => {
+    // Prepare
+    const details = Array.from({ length: 12 }, (_, n) => loginDetail(`sub-${n % 2}`, n));
+    await poison(details);
+
+    // Act
+    const run = await runCliInProcess(['replay-dlq', ...dlqArgs, '--dry-run', '--json'], bed.env);
+
+    // Assess
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { matched: number; moved: number; samples: unknown[] };
+    expect(report).toMatchObject({ dryRun: true, scanned: 12, matched: 12, moved: 0 });
+    expect(report.samples).toHaveLength(3);
+    expect(report.samples[0]).toEqual(
+      expect.objectContaining({ messageId: expect.any(String), sub: expect.any(String) }),
+    );
+    expect(JSON.stringify(report.samples)).not.toContain('@example.com');
+    expect(await counts(bed.sqs, dlqUrl)).toEqual({ visible: 12, inFlight: 0 });
+    expect(await counts(bed.sqs, queueUrl)).toEqual({ visible: 0, inFlight: 0 });
+  }, 60_000);
+
+  it('stops after --max messages', async () => {
+    // Prepare
+    await poison(Array.from({ length: 15 }, (_, n) => loginDetail('sub-max', n)));
+
+    // Act
+    const run = await runCliInProcess(['replay-dlq', ...dlqArgs, '--max', '4', '--json'], bed.env);
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ moved: 4 });
+    expect(await counts(bed.sqs, queueUrl)).toEqual({ visible: 4, inFlight: 0 });
+    expect(await counts(bed.sqs, dlqUrl)).toEqual({ visible: 11, inFlight: 0 });
+  }, 60_000);
+
+  it('loses no message when killed halfway (SIGKILL during a slow --rate)', async () => {
+    // Prepare
+    const details = Array.from({ length: 40 }, (_, n) => loginDetail(`sub-${n % 4}`, n));
+    await poison(details);
+    const child = spawnCli(
+      ['replay-dlq', ...dlqArgs, '--rate', '5', '--visibility-timeout', '2', '--quiet'],
+      bed.env,
+    );
+
+    // Act: kill it once some, but not all, messages reached the source queue.
+    await waitFor(async () => (await counts(bed.sqs, queueUrl)).visible >= 12);
+    child.child.kill('SIGKILL');
+    const exit = await child.exited;
+
+    // Assess: every message is in the DLQ or the source queue (duplicates allowed).
+    expect(exit.signal).toBe('SIGKILL');
+    const inSource = eventIds(await drain(bed.sqs, queueUrl));
+    expect(inSource.length).toBeGreaterThanOrEqual(12);
+    expect(inSource.length).toBeLessThan(40);
+    // Messages the killed process held come back after their 2 s visibility timeout.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const inDlq = eventIds(await drain(bed.sqs, dlqUrl));
+    expect(new Set([...inSource, ...inDlq])).toEqual(new Set(details.map((d) => d.eventId)));
+  }, 60_000);
+
+  it('reports clearly that moto does not support --native (exit 3)', async () => {
+    // Prepare
+    await poison([loginDetail('sub-native', 1)]);
+
+    // Act
+    const run = await runCliInProcess(['replay-dlq', ...dlqArgs, '--native', '--quiet'], bed.env);
+
+    // Assess
+    expect(run.code).toBe(3);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/does not support StartMessageMoveTask.*without --native/);
+    expect(await counts(bed.sqs, dlqUrl)).toEqual({ visible: 1, inFlight: 0 });
+  }, 60_000);
+
+  it('rejects an unknown queue with one line and exit 2', async () => {
+    // Act
+    const run = await runCliInProcess(['replay-dlq', '--dlq', 'no-such-queue'], bed.env);
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('cognito-hasura-sync: --dlq: unknown queue "no-such-queue"\n');
+  }, 30_000);
+});

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Context } from 'aws-lambda';
+import { loadTokenEvent, v2Claims } from './tokenEvents.js';
+
+const context: Context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'pre-token-generation',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:pre-token-generation',
+  memoryLimitInMB: '256',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+  logGroupName: '/aws/lambda/pre-token-generation',
+  logStreamName: '2026/11/26/[$LATEST]abcdef',
+  getRemainingTimeInMillis: () => 3000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};
+
+const variables = {
+  HASURA_GROUP_ROLE_MAP: '{"Administrators":"admin"}',
+  HASURA_CLAIMS_NAMESPACE: 'https://example.com/hasura',
+  POWERTOOLS_DEV: 'true',
+  POWERTOOLS_METRICS_DISABLED: 'false',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+};
+
+describe('Function: handler', () => {
+  const saved = { ...process.env };
+  const printed = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+
+  beforeAll(() => {
+    Object.assign(process.env, variables);
+  });
+
+  afterAll(() => {
+    process.env = saved;
+    printed.mockRestore();
+    errors.mockRestore();
+  });
+
+  it('adds claims configured from the environment', async () => {
+    // Prepare
+    const { handler } = await import('../../../services/pre-token-generation/handler.js');
+    const event = loadTokenEvent('preTokenGenerationV2RefreshTokens');
+
+    // Act
+    const result = await handler(event, context);
+
+    // Assess
+    expect(v2Claims(result, 'accessTokenGeneration', variables.HASURA_CLAIMS_NAMESPACE)).toEqual({
+      'x-hasura-user-id': 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b',
+      'x-hasura-default-role': 'user',
+      'x-hasura-allowed-roles': ['user', 'admin'],
+    });
+  });
+
+  it('publishes a ClaimsSkipped metric when sub is missing', async () => {
+    // Prepare
+    const { handler } = await import('../../../services/pre-token-generation/handler.js');
+    const event = loadTokenEvent('preTokenGenerationV2MissingSub');
+    printed.mockClear();
+
+    // Act
+    const result = await handler(event, context);
+
+    // Assess
+    expect(result).toEqual(loadTokenEvent('preTokenGenerationV2MissingSub'));
+    const emf = printed.mock.calls.map((call) => String(call[0])).join('\n');
+    expect(emf).toContain('"ClaimsSkipped"');
+    expect(errors).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadUserSyncConfig } from '../../../services/user-sync/config.js';
+
+const minimal = {
+  HASURA_GRAPHQL_ENDPOINT: 'https://hasura.example.com/v1/graphql',
+  HASURA_ADMIN_SECRET: 'local-secret',
+};
+
+describe('Function: loadUserSyncConfig', () => {
+  it('applies the defaults of the hasura/ project when only the endpoint and secret are set', () => {
+    // Act
+    const config = loadUserSyncConfig(minimal);
+
+    // Assess
+    expect(config).toEqual({
+      hasuraEndpoint: 'https://hasura.example.com/v1/graphql',
+      adminSecret: { kind: 'value', secret: expect.anything() },
+      table: 'users',
+      constraint: 'users_pkey',
+      columnMap: {
+        sub: 'id',
+        username: 'username',
+        'attributes.email': 'email',
+        authenticatedAt: 'last_seen_at',
+        eventId: 'last_event_id',
+      },
+      writeMode: 'guard',
+      requestTimeoutMs: 5000,
+      retry: { baseDelayMs: 100, maxDelayMs: 5000, maxAttempts: 8, safetyMarginMs: 3000 },
+    });
+    expect(JSON.stringify(config)).not.toContain('local-secret');
+  });
+
+  it('prefers the Secrets Manager ARN over a plain secret', () => {
+    // Prepare
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-admin-AbCdEf';
+
+    // Act
+    const config = loadUserSyncConfig({ ...minimal, HASURA_ADMIN_SECRET_ARN: arn });
+
+    // Assess
+    expect(config.adminSecret).toEqual({ kind: 'secretsManager', secretArn: arn });
+  });
+
+  it('reads the table, constraint, column map, mode and timings', () => {
+    // Act
+    const config = loadUserSyncConfig({
+      ...minimal,
+      USERS_TABLE: 'app_users',
+      USERS_CONSTRAINT: 'app_users_pkey',
+      USERS_COLUMN_MAP: JSON.stringify({
+        sub: 'cognito_sub',
+        authenticatedAt: 'seen_at',
+        eventId: 'seen_event',
+        'attributes.custom:tenant': 'tenant',
+      }),
+      SYNC_WRITE_MODE: 'where',
+      HASURA_REQUEST_TIMEOUT_MS: '2500',
+      HASURA_RETRY_MAX_ATTEMPTS: '3',
+    });
+
+    // Assess
+    expect(config).toMatchObject({
+      table: 'app_users',
+      constraint: 'app_users_pkey',
+      columnMap: { sub: 'cognito_sub', 'attributes.custom:tenant': 'tenant' },
+      writeMode: 'where',
+      requestTimeoutMs: 2500,
+      retry: { maxAttempts: 3 },
+    });
+  });
+
+  it.each([
+    [{ HASURA_GRAPHQL_ENDPOINT: ' ' }, 'HASURA_GRAPHQL_ENDPOINT', /HASURA_GRAPHQL_ENDPOINT is not set/],
+    [{ HASURA_GRAPHQL_ENDPOINT: 'hasura:8080' }, 'HASURA_GRAPHQL_ENDPOINT', /http\(s\) URL/],
+    [{ HASURA_GRAPHQL_ENDPOINT: 'http://hasura:8080' }, 'HASURA_GRAPHQL_ENDPOINT', /\/v1\/graphql/],
+    [{ HASURA_ADMIN_SECRET: '' }, 'HASURA_ADMIN_SECRET', /HASURA_ADMIN_SECRET_ARN/],
+    [{ HASURA_ADMIN_SECRET_ARN: 'hasura-admin' }, 'HASURA_ADMIN_SECRET_ARN', /ARN/],
+    [{ USERS_TABLE: 'public.users' }, 'USERS_TABLE', /GraphQL name/],
+    [{ USERS_COLUMN_MAP: '{"sub":"id"}' }, 'USERS_COLUMN_MAP', /must map "authenticatedAt"/],
+    [{ USERS_COLUMN_MAP: '{"sub":"id","authenticatedAt":"a","eventId":"b","mood":"c"}' }, 'USERS_COLUMN_MAP', /unknown event field "mood"/],
+    [{ USERS_COLUMN_MAP: '{"sub":"id","authenticatedAt":"id","eventId":"b"}' }, 'USERS_COLUMN_MAP', /same column/],
+    [{ USERS_COLUMN_MAP: '[1]' }, 'USERS_COLUMN_MAP', /JSON object/],
+    [{ SYNC_WRITE_MODE: 'fast' }, 'SYNC_WRITE_MODE', /"guard" or "where"/],
+    [{ HASURA_REQUEST_TIMEOUT_MS: 'soon' }, 'HASURA_REQUEST_TIMEOUT_MS', /integer/],
+  ])('throws a ConfigurationError naming the variable when %j is invalid', (overrides, variable, message) => {
+    // Act
+    const load = () => loadUserSyncConfig({ ...minimal, ...overrides });
+
+    // Assess
+    expect(load).toThrow(message);
+    expect(load).toThrow(expect.objectContaining({ name: 'ConfigurationError', variable }));
+  });
+});

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { hasuraErrorBody } from '../../fixtures/hasura/hasuraFixtures.js';
+import { envelopeBody, loginRecords, sqsEvent, sqsRecord, userDetail } from '../../fixtures/sqs/sqsFactories.js';
+import {
+  type FakeHasura,
+  insertedAll,
+  objectsOf,
+  type Responder,
+  startFakeHasura,
+} from './fakeHasuraServer.js';
+import { ADMIN_SECRET, consumerFor } from './harness.js';
+import { lambdaContext } from './testDoubles.js';
+
+/** Answers a data error whenever one of the rows has a username Hasura "rejects". */
+const rejectingUsername =
+  (username: string): Responder =>
+  (request) =>
+    objectsOf(request).some((row) => row.username === username)
+      ? { json: hasuraErrorBody('dataException') }
+      : insertedAll(request);
+
+const failedIds = (result: { batchItemFailures: Array<{ itemIdentifier: string }> }): string[] =>
+  result.batchItemFailures.map((failure) => failure.itemIdentifier).sort();
+
+describe('Function: createUserSyncHandler (failures)', () => {
+  let fake: FakeHasura;
+
+  beforeAll(async () => {
+    fake = await startFakeHasura(insertedAll);
+  });
+
+  beforeEach(() => {
+    fake.requests.length = 0;
+    fake.respondWith(insertedAll);
+  });
+
+  afterAll(async () => {
+    await fake.stop();
+  });
+
+  it('retries transient errors with backoff and then writes the batch', async () => {
+    // Prepare
+    const { sync, metrics } = consumerFor(fake);
+    fake.respondWith((request, index) => {
+      if (index === 0) return { json: hasuraErrorBody('postgresConnectionError') };
+      if (index === 1) return { status: 503, text: 'upstream unavailable' };
+      if (index === 2) return { destroy: true };
+      return insertedAll(request);
+    });
+
+    // Act
+    const result = await sync(sqsEvent(loginRecords(20)), lambdaContext(30_000));
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(fake.requests).toHaveLength(4);
+    expect(metrics.sum('UsersSynced')).toBe(20);
+    expect(metrics.sum('HasuraRequests')).toBe(4);
+  });
+
+  it('fails the records back before the time budget ends when Hasura stays unavailable', async () => {
+    // Prepare
+    const { sync, metrics } = consumerFor(fake, {
+      HASURA_RETRY_MAX_ATTEMPTS: '100',
+      HASURA_REQUEST_TIMEOUT_MS: '300',
+    });
+    fake.respondWith((_request, index) =>
+      index % 2 === 0 ? { json: hasuraErrorBody('postgresConnectionError') } : { delayMs: 2000 },
+    );
+    const budgetMs = 1500;
+    const started = Date.now();
+
+    // Act
+    const result = await sync(sqsEvent(loginRecords(10)), lambdaContext(budgetMs));
+
+    // Assess
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(budgetMs - 100);
+    expect(failedIds(result)).toEqual(loginRecords(10).map((record) => record.messageId).sort());
+    expect(fake.requests.length).toBeGreaterThan(2);
+    expect(metrics.sum('RecordsFailed', { class: 'transient' })).toBe(10);
+  });
+
+  it('fails only the poison record among 50 and writes its siblings', async () => {
+    // Prepare
+    const { sync, metrics } = consumerFor(fake);
+    const records = loginRecords(50);
+    records[31] = sqsRecord(
+      envelopeBody(userDetail({ sub: 'user-31', eventId: 'evt-31', username: 'bad\u0000name' })),
+      'm-31',
+    );
+    fake.respondWith(rejectingUsername('bad\u0000name'));
+    const written = new Set<unknown>();
+
+    // Act
+    const result = await sync(sqsEvent(records), lambdaContext(30_000));
+
+    // Assess
+    for (const request of fake.requests) {
+      if (!objectsOf(request).some((row) => row.username === 'bad\u0000name')) {
+        for (const row of objectsOf(request)) written.add(row.id);
+      }
+    }
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-31' }]);
+    expect(written.size).toBe(49);
+    expect(fake.requests.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(50)));
+    expect(metrics.sum('RecordsFailed', { class: 'data' })).toBe(1);
+    expect(metrics.sum('UsersSynced')).toBe(49);
+  });
+
+  it('fails the older duplicates of a user together with its rejected newest event', async () => {
+    // Prepare
+    const { sync } = consumerFor(fake);
+    const older = userDetail({ sub: 'u-9', eventId: 'e-1', authenticatedAt: '2026-11-26T09:00:00.000Z' });
+    const newest = userDetail({ ...older, eventId: 'e-2', authenticatedAt: '2026-11-26T09:05:00.000Z', username: 'bad' });
+    const records = [sqsRecord(envelopeBody(older), 'old'), sqsRecord(envelopeBody(newest), 'new'), ...loginRecords(3)];
+    fake.respondWith(rejectingUsername('bad'));
+
+    // Act
+    const result = await sync(sqsEvent(records), lambdaContext(30_000));
+
+    // Assess
+    expect(failedIds(result)).toEqual(['new', 'old']);
+  });
+
+  it('fails the whole batch at once, without retrying, when the admin secret is refused', async () => {
+    // Prepare
+    const { sync, metrics, logger } = consumerFor(fake);
+    fake.respondWith(() => ({ json: hasuraErrorBody('accessDenied') }));
+
+    // Act
+    const result = await sync(sqsEvent(loginRecords(5)), lambdaContext(30_000));
+
+    // Assess
+    expect(result.batchItemFailures).toHaveLength(5);
+    expect(fake.requests).toHaveLength(1);
+    expect(metrics.sum('RecordsFailed', { class: 'other' })).toBe(5);
+    expect(logger.lines.find((line) => line.level === 'error')?.extra).toEqual([
+      expect.objectContaining({ failureClass: 'other', code: 'access-denied' }),
+    ]);
+  });
+
+  it('never puts the admin secret in logs, metrics, results or errors', async () => {
+    // Prepare
+    const { sync, logger, metrics } = consumerFor(fake);
+    const echo = hasuraErrorBody('constraintViolation');
+    fake.respondWith((_request, index) =>
+      index === 0
+        ? { status: 500, json: { errors: [{ message: `header was ${ADMIN_SECRET}`, extensions: { code: 'unexpected', path: '$' } }] } }
+        : { json: { ...echo, errors: [{ message: `rejected, secret ${ADMIN_SECRET}`, extensions: { code: 'data-exception', path: '$' } }] } },
+    );
+
+    // Act
+    const result = await sync(sqsEvent(loginRecords(3)), lambdaContext(30_000));
+
+    // Assess
+    const everything = JSON.stringify({ result, lines: logger.lines, points: metrics.points });
+    expect(result.batchItemFailures).toHaveLength(3);
+    expect(everything).toContain('[redacted]');
+    expect(everything).not.toContain(ADMIN_SECRET);
+  });
+});

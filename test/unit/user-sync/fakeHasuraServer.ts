@@ -1,0 +1,99 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** A request the fake Hasura received. */
+export interface ReceivedRequest {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: { query: string; variables: Record<string, unknown> };
+}
+
+/** What the fake answers. `destroy` drops the connection without an answer. */
+export interface FakeAnswer {
+  readonly status?: number;
+  readonly json?: unknown;
+  readonly text?: string;
+  readonly delayMs?: number;
+  readonly destroy?: boolean;
+}
+
+/** Decides the answer to each request. */
+export type Responder = (request: ReceivedRequest, index: number) => FakeAnswer;
+
+/** A running fake Hasura `/v1/graphql` on a loopback port. */
+export interface FakeHasura {
+  readonly url: string;
+  readonly requests: ReceivedRequest[];
+  respondWith(responder: Responder): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real HTTP server answering like Hasura's `/v1/graphql` (HTTP 200 + `data` or `errors`),
+ * so the consumer is tested through graphql-request, fetch and sockets.
+ */
+export const startFakeHasura = async (initial: Responder): Promise<FakeHasura> => {
+  let responder = initial;
+  const requests: ReceivedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request: ReceivedRequest = {
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      };
+      requests.push(request);
+      const answer = responder(request, requests.length - 1);
+      const send = (): void => {
+        if (answer.destroy === true) {
+          req.socket.destroy();
+          return;
+        }
+        const payload = answer.text ?? JSON.stringify(answer.json ?? {});
+        res.writeHead(answer.status ?? 200, {
+          'content-type': answer.text === undefined ? 'application/json; charset=utf-8' : 'text/plain',
+        });
+        res.end(payload);
+      };
+      if (answer.delayMs === undefined) send();
+      else {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          send();
+        }, answer.delayMs);
+        timers.add(timer);
+      }
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1/graphql`,
+    requests,
+    respondWith(next) {
+      responder = next;
+    },
+    async stop() {
+      for (const timer of timers) clearTimeout(timer);
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+};
+
+/** Rows sent in a guard-mode (`insert_users(objects: …)`) request. */
+export const objectsOf = (request: ReceivedRequest): Array<Record<string, unknown>> => {
+  const objects = request.body.variables.objects;
+  return Array.isArray(objects) ? objects : [];
+};
+
+/** Hasura's success answer to a guard-mode insert: every row returned (none stale). */
+export const insertedAll = (request: ReceivedRequest): FakeAnswer => ({
+  json: { data: { insert_users: { returning: objectsOf(request).map((row) => ({ id: row.id })) } } },
+});

@@ -1,0 +1,43 @@
+import { loadUserSyncConfig } from '../../../services/user-sync/config.js';
+import {
+  createUserSyncHandler,
+  type UserSyncHandler,
+} from '../../../services/user-sync/createUserSyncHandler.js';
+import { createAdminSecretProvider } from '../../../shared/hasura/adminSecretProvider.js';
+import { createHasuraClient } from '../../../shared/hasura/createHasuraClient.js';
+import type { FakeHasura } from './fakeHasuraServer.js';
+import { recordingLogger, recordingMetrics } from './testDoubles.js';
+
+/** The admin secret the tests configure; it must never show up outside the request header. */
+export const ADMIN_SECRET = 'test-admin-secret-Zq7x!';
+
+/** A consumer wired to a fake Hasura, with recording logger and metrics. */
+export interface Harness {
+  readonly sync: UserSyncHandler;
+  readonly logger: ReturnType<typeof recordingLogger>;
+  readonly metrics: ReturnType<typeof recordingMetrics>;
+}
+
+/**
+ * Builds the consumer exactly as handler.ts does, from an environment, against `fake`.
+ * Retry delays are tiny so that tests run fast; `env` overrides any variable.
+ */
+export const consumerFor = (fake: FakeHasura, env: Record<string, string> = {}): Harness => {
+  const config = loadUserSyncConfig({
+    HASURA_GRAPHQL_ENDPOINT: fake.url,
+    HASURA_ADMIN_SECRET: ADMIN_SECRET,
+    HASURA_RETRY_BASE_DELAY_MS: '5',
+    HASURA_RETRY_MAX_DELAY_MS: '40',
+    SYNC_TIME_SAFETY_MARGIN_MS: '200',
+    HASURA_REQUEST_TIMEOUT_MS: '1000',
+    ...env,
+  });
+  const logger = recordingLogger();
+  const metrics = recordingMetrics();
+  const hasura = createHasuraClient({
+    endpoint: config.hasuraEndpoint,
+    adminSecret: createAdminSecretProvider(config.adminSecret),
+    timeoutMs: config.requestTimeoutMs,
+  });
+  return { sync: createUserSyncHandler({ config, hasura, logger, metrics }), logger, metrics };
+};
