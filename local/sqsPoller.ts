@@ -201,7 +201,13 @@ export const startSqsPoller = (options: SqsPollerOptions): SqsPoller => {
         break;
       }
       if (more.length === 0) await sleep(Math.min(25, windowEnd - Date.now()), signal);
-      batch.push(...more);
+      for (const message of more) {
+        // A message whose visibility timeout ran out during the window comes back: keep one
+        // record, with the newest receipt handle (the only one that can delete it).
+        const index = batch.findIndex((known) => known.MessageId === message.MessageId);
+        if (index === -1) batch.push(message);
+        else batch[index] = message;
+      }
     }
     return batch;
   };

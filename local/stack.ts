@@ -9,7 +9,7 @@ import { buildPostAuthentication, buildUserSync, type LocalPostAuthentication } 
 import { type MotoServer, startMotoServer } from './motoServer.js';
 import { type ProvisionedPipeline, provisionPipeline } from './provisionPipeline.js';
 import { MetricTotals } from './recordingMetrics.js';
-import { type SqsPoller, startSqsPoller } from './sqsPoller.js';
+import { type SqsBatchReport, type SqsPoller, startSqsPoller } from './sqsPoller.js';
 import { createStackRecorder, type StackRecorder } from './stackRecorder.js';
 
 /** Options of {@link startLocalStack}; `local/start.ts` fills them from the environment. */
@@ -68,6 +68,11 @@ export interface LocalStackOptions {
   readonly env?: Env;
   /** @default 'WARN' */
   readonly logLevel?: LogLevel;
+  /**
+   * Also called after every batch of the sync consumer (tests follow single messages with it).
+   * @default - nothing
+   */
+  readonly onSyncBatch?: (report: SqsBatchReport) => void;
 }
 
 /** A running local stack. */
@@ -180,7 +185,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       functionName: 'user-sync',
       handler: userSync,
       ...options.consumer,
-      onBatch: recorder.onSyncBatch,
+      onBatch: (report) => {
+        recorder.onSyncBatch(report);
+        options.onSyncBatch?.(report);
+      },
       onError: recorder.onPollerError,
     });
     cleanups.push(() => syncPoller.stop());

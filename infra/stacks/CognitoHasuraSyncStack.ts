@@ -270,14 +270,9 @@ export class CognitoHasuraSyncStack extends Stack {
           'MFA is offered (TOTP) but not required: whether sign-in demands it is the application owner’s decision, not this sync pipeline’s; pass userPoolId to use a pool with your own policy.',
       },
       {
-        id: 'AwsSolutions-COG3',
-        reason:
-          'Threat protection (advanced security) needs the Plus feature plan and is billed per user; the pipeline does not depend on it. Use your own pool (userPoolId) to enable it.',
-      },
-      {
         id: 'AwsSolutions-COG8',
         reason:
-          'The Plus feature plan is billed per monthly active user; Essentials is enough for the pre-token V2 trigger. Use your own pool (userPoolId) to choose Plus.',
+          'The Plus feature plan (threat protection) is billed per monthly active user and the pipeline does not need it; Essentials is enough for the pre-token V2 trigger. Use your own pool (userPoolId) to choose Plus.',
       },
     );
     return pool;

@@ -214,26 +214,33 @@ export const compileInsert = (ctx: FieldContext, one: boolean): CompiledField =>
         ...opts,
         session: undefined,
       });
-      conflict = ` ${target} DO UPDATE SET ${set.join(', ')} WHERE (${filter}) AND (${where})`;
+      const condition = [filter, where].filter((part) => part !== 'true');
+      conflict =
+        ` ${target} DO UPDATE SET ${set.join(', ')}` +
+        (condition.length === 0 ? '' : ` WHERE ${condition.map((c) => `(${c})`).join(' AND ')}`);
     }
   }
   const checkOpts = { table: info, alias: '"r0"', params, session: ctx.session };
   const insertCheck = perms.insert?.check;
   const updateCheck = perms.update?.check;
+  // Checks are evaluated on the returned rows; xmax = 0 tells an inserted row from an updated one.
   const check =
     isTrivial(insertCheck) && isTrivial(updateCheck)
-      ? 'true'
+      ? undefined
       : `CASE WHEN "r0".xmax = 0 THEN ${compileBoolExp(insertCheck, checkOpts)} ` +
         `ELSE ${compileBoolExp(updateCheck, checkOpts)} END`;
-  const returnedFilter = selectFilter(ctx, info, params, '"r"');
+  const filter = selectFilter(ctx, info, params, '"r"');
+  const returnedFilter = filter === 'true' ? '' : ` WHERE ${filter}`;
   const result = one
-    ? `(SELECT ${rowJsonSql(ctx.schema, type, ctx.node.selectionSet, ctx.fragments, '"r"', path)} FROM "r" WHERE ${returnedFilter} LIMIT 1)`
+    ? `(SELECT ${rowJsonSql(ctx.schema, type, ctx.node.selectionSet, ctx.fragments, '"r"', path)} FROM "r"${returnedFilter} LIMIT 1)`
     : mutationResponseSql(ctx, type, returnedFilter, path);
   const text =
     `WITH "r" AS (INSERT INTO ${tableSql(ctx.table)} AS "r0" (${columns}) VALUES ${rows}${conflict} ` +
-    `RETURNING "r0".*, (${check}) AS "__hasura_check") ` +
+    `RETURNING "r0".*${check === undefined ? '' : `, (${check}) AS "__hasura_check"`}) ` +
     `SELECT ${result}::text AS result, ` +
-    `(SELECT coalesce(bool_and("__hasura_check"), true) FROM "r") AS ok`;
+    (check === undefined
+      ? 'true AS ok'
+      : `(SELECT coalesce(bool_and("__hasura_check"), true) FROM "r") AS ok`);
   return { kind: 'sql', text, params: params.values, path };
 };
 
@@ -259,7 +266,7 @@ const mutationResponseSql = (
       if (!isObjectType(rowType)) continue;
       const row = rowJsonSql(ctx.schema, rowType, node.selectionSet, ctx.fragments, '"r"', path);
       pairs.push(
-        `${sqlLiteral(key)}, coalesce((SELECT json_agg(${row}) FROM "r" WHERE ${returnedFilter}), '[]')`,
+        `${sqlLiteral(key)}, coalesce((SELECT json_agg(${row}) FROM "r"${returnedFilter}), '[]')`,
       );
     }
   }

@@ -9,7 +9,6 @@ import {
   type FragmentDefinitionNode,
   type GraphQLSchema,
   getArgumentValues,
-  getVariableValues,
   Kind,
   type OperationDefinitionNode,
   parse,
@@ -17,12 +16,13 @@ import {
 } from 'graphql';
 import type { Catalog } from './catalog.js';
 import { type CompiledField, compileInsert, compileSelect, compileSelectByPk } from './compiler.js';
-import type { Database } from './database.js';
+import type { Database, SqlExecutor } from './database.js';
 import { fromPostgresError, HasuraError } from './errors.js';
-import { fromValidationError, fromVariableError } from './graphqlErrors.js';
+import { fromValidationError } from './graphqlErrors.js';
 import type { RootFieldInfo, SchemaCache } from './schemaBuilder.js';
 import { collectFields, type Fragments } from './selection.js';
 import type { Session } from './sqlParams.js';
+import { coerceVariables } from './variables.js';
 
 /** A GraphQL request body as Hasura accepts it. */
 export interface GraphqlRequest {
@@ -99,14 +99,7 @@ export class GraphqlExecutor {
     const prepared = this.prepare(schema, request.query);
     if (prepared.errors.length > 0) throw prepared.errors[0];
     const operation = selectOperation(prepared.document, request.operationName ?? undefined);
-    const coerced = getVariableValues(
-      schema,
-      operation.variableDefinitions ?? [],
-      request.variables ?? {},
-    );
-    if (coerced.errors !== undefined) {
-      throw fromVariableError(coerced.errors[0] as never);
-    }
+    const variables = coerceVariables(schema, operation, request.variables ?? {});
     const rootType =
       operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
     if (rootType === undefined || rootType === null) {
@@ -114,7 +107,7 @@ export class GraphqlExecutor {
     }
     const fields = collectFields(schema, rootType, operation.selectionSet, prepared.fragments);
     if (fields.some(({ node }) => node.name.value.startsWith('__') && node.name.value !== '__typename')) {
-      return this.introspect(schema, prepared.document, request, coerced.coerced);
+      return this.introspect(schema, prepared.document, request, variables);
     }
     const compiled: [string, CompiledField][] = fields.map(({ key, node }) => {
       if (node.name.value === '__typename') {
@@ -136,7 +129,7 @@ export class GraphqlExecutor {
         fragments: prepared.fragments,
         field,
         node,
-        args: getArgumentValues(field, node, coerced.coerced),
+        args: getArgumentValues(field, node, variables),
         table: info.table,
       };
       switch (info.kind) {
@@ -158,7 +151,11 @@ export class GraphqlExecutor {
     if (compiled.every(([, field]) => field.kind === 'static')) {
       return compiled.map(([key, field]) => [key, field.kind === 'static' ? field.json : 'null']);
     }
-    return this.db.transaction(async (tx) => {
+    const statements = compiled.filter(([, field]) => field.kind === 'sql').length;
+    // One statement is atomic on its own: skip BEGIN/COMMIT (two round trips on PostgreSQL).
+    const run = <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
+      statements === 1 ? fn(this.db) : this.db.transaction(fn);
+    return run(async (tx) => {
       const out: [string, string][] = [];
       for (const [key, field] of compiled) {
         if (field.kind === 'static') {

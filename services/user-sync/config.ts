@@ -1,5 +1,3 @@
-import type { AdminSecretSource } from '../../shared/hasura/adminSecretProvider.js';
-import { RedactedSecret } from '../../shared/hasura/RedactedSecret.js';
 import {
   type Env,
   integer,
@@ -9,6 +7,8 @@ import {
   stringMap,
 } from '../../shared/env.js';
 import { ConfigurationError } from '../../shared/errors.js';
+import type { AdminSecretSource } from '../../shared/hasura/adminSecretProvider.js';
+import { RedactedSecret } from '../../shared/hasura/RedactedSecret.js';
 import { DEFAULT_COLUMN_MAP, EVENT_FIELDS, REQUIRED_EVENT_FIELDS } from './columnMap.js';
 
 /**
@@ -57,14 +57,21 @@ const GRAPHQL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const graphqlName = (env: Env, name: string, fallback: string): string => {
   const value = optionalString(env, name, fallback);
   if (!GRAPHQL_NAME.test(value)) {
-    throw new ConfigurationError(name, `${name} must be a GraphQL name ([A-Za-z_][A-Za-z0-9_]*), got "${value}"`);
+    throw new ConfigurationError(
+      name,
+      `${name} must be a GraphQL name ([A-Za-z_][A-Za-z0-9_]*), got "${value}"`,
+    );
   }
   return value;
 };
 
 const endpoint = (env: Env): string => {
   const name = 'HASURA_GRAPHQL_ENDPOINT';
-  const value = requireString(env, name, 'give the full GraphQL URL, e.g. https://hasura.example.com/v1/graphql');
+  const value = requireString(
+    env,
+    name,
+    'give the full GraphQL URL, e.g. https://hasura.example.com/v1/graphql',
+  );
   let url: URL;
   try {
     url = new URL(value);
@@ -75,7 +82,10 @@ const endpoint = (env: Env): string => {
     throw new ConfigurationError(name, `${name} must be an http(s) URL, got "${url.protocol}"`);
   }
   if (url.pathname === '/' || url.pathname === '') {
-    throw new ConfigurationError(name, `${name} must be the full GraphQL URL ending in /v1/graphql, not the server root`);
+    throw new ConfigurationError(
+      name,
+      `${name} must be the full GraphQL URL ending in /v1/graphql, not the server root`,
+    );
   }
   return value;
 };
@@ -84,7 +94,10 @@ const adminSecret = (env: Env): AdminSecretSource => {
   const secretArn = maybeString(env, 'HASURA_ADMIN_SECRET_ARN');
   if (secretArn !== undefined) {
     if (!secretArn.startsWith('arn:')) {
-      throw new ConfigurationError('HASURA_ADMIN_SECRET_ARN', 'HASURA_ADMIN_SECRET_ARN must be a Secrets Manager secret ARN (arn:…)');
+      throw new ConfigurationError(
+        'HASURA_ADMIN_SECRET_ARN',
+        'HASURA_ADMIN_SECRET_ARN must be a Secrets Manager secret ARN (arn:…)',
+      );
     }
     return { kind: 'secretsManager', secretArn };
   }
@@ -104,15 +117,24 @@ const columnMap = (env: Env): Record<string, string> => {
   const known = new Set<string>(EVENT_FIELDS);
   for (const [field, column] of Object.entries(map)) {
     if (!known.has(field) && !/^attributes\.[\w:.-]+$/.test(field)) {
-      throw new ConfigurationError(name, `${name} maps unknown event field "${field}": use one of ${EVENT_FIELDS.join(', ')} or attributes.<name>`);
+      throw new ConfigurationError(
+        name,
+        `${name} maps unknown event field "${field}": use one of ${EVENT_FIELDS.join(', ')} or attributes.<name>`,
+      );
     }
     if (!GRAPHQL_NAME.test(column)) {
-      throw new ConfigurationError(name, `${name} maps "${field}" to "${column}", which is not a column name`);
+      throw new ConfigurationError(
+        name,
+        `${name} maps "${field}" to "${column}", which is not a column name`,
+      );
     }
   }
   for (const field of REQUIRED_EVENT_FIELDS) {
     if (map[field] === undefined) {
-      throw new ConfigurationError(name, `${name} must map "${field}" (needed for the key and newest-wins ordering)`);
+      throw new ConfigurationError(
+        name,
+        `${name} must map "${field}" (needed for the key and newest-wins ordering)`,
+      );
     }
   }
   const columns = Object.values(map);
@@ -125,7 +147,10 @@ const columnMap = (env: Env): Record<string, string> => {
 const writeMode = (env: Env): SyncWriteMode => {
   const value = optionalString(env, 'SYNC_WRITE_MODE', 'guard');
   if (value !== 'guard' && value !== 'where') {
-    throw new ConfigurationError('SYNC_WRITE_MODE', `SYNC_WRITE_MODE must be "guard" or "where", got "${value}"`);
+    throw new ConfigurationError(
+      'SYNC_WRITE_MODE',
+      `SYNC_WRITE_MODE must be "guard" or "where", got "${value}"`,
+    );
   }
   return value;
 };

@@ -9,7 +9,11 @@ import { compileColumnMap } from './columnMap.js';
 import type { UserSyncConfig } from './config.js';
 import { createUserUpsert } from './createUserUpsert.js';
 import { dedupeByUser } from './dedupeByUser.js';
-import { type InvalidSyncRecord, parseSyncRecord, type ValidSyncRecord } from './parseSyncRecord.js';
+import {
+  type InvalidSyncRecord,
+  parseSyncRecord,
+  type ValidSyncRecord,
+} from './parseSyncRecord.js';
 import { type Clock, systemClock } from './retryTransient.js';
 import { syncUserGroups } from './syncUserGroups.js';
 
@@ -18,10 +22,18 @@ export type RecordFailureClass = HasuraFailureClass | 'invalid';
 
 /** The metrics calls the consumer makes; Powertools `Metrics` satisfies it. */
 export interface UserSyncMetrics {
-  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
+  addMetric(
+    name: string,
+    unit: (typeof MetricUnit)[keyof typeof MetricUnit],
+    value: number,
+  ): unknown;
   singleMetric(): {
     addDimension(name: string, value: string): unknown;
-    addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
+    addMetric(
+      name: string,
+      unit: (typeof MetricUnit)[keyof typeof MetricUnit],
+      value: number,
+    ): unknown;
   };
 }
 
@@ -116,7 +128,10 @@ export const createUserSyncHandler = (deps: UserSyncDependencies): UserSyncHandl
     for (const { groups: failedGroups, error } of outcome.failed) {
       const messageIds = failedGroups.flatMap((group) => group.messageIds);
       for (const messageId of messageIds) failures.push({ itemIdentifier: messageId });
-      failedByClass.set(error.failureClass, (failedByClass.get(error.failureClass) ?? 0) + messageIds.length);
+      failedByClass.set(
+        error.failureClass,
+        (failedByClass.get(error.failureClass) ?? 0) + messageIds.length,
+      );
       logger.error('Records not written: they return to the queue', {
         failureClass: error.failureClass,
         code: error.code,
@@ -141,7 +156,11 @@ export const createUserSyncHandler = (deps: UserSyncDependencies): UserSyncHandl
       if (oldest === undefined || at < oldest) oldest = at;
     }
     if (oldest !== undefined) {
-      metrics.addMetric(MetricName.SyncLag, MetricUnit.Milliseconds, Math.max(0, clock.now() - Date.parse(oldest)));
+      metrics.addMetric(
+        MetricName.SyncLag,
+        MetricUnit.Milliseconds,
+        Math.max(0, clock.now() - Date.parse(oldest)),
+      );
     }
     if (failures.length > 0) {
       logger.info('Batch done with failures', {

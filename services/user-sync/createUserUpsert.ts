@@ -95,9 +95,13 @@ const whereUpsert = (options: UserUpsertOptions): UserUpsert['write'] => {
         ],
       };
     });
-    const data = await client.request<Record<string, unknown>>(documentFor(rows.length), variables, {
-      timeoutMs,
-    });
+    const data = await client.request<Record<string, unknown>>(
+      documentFor(rows.length),
+      variables,
+      {
+        timeoutMs,
+      },
+    );
     if (data === null || typeof data !== 'object') throw invalidAnswer('data');
     let written = 0;
     for (let index = 0; index < rows.length; index += 1) {

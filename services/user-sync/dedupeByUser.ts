@@ -15,7 +15,8 @@ export interface UserGroup {
  * compares the instants. The DB guard uses the same order.
  */
 export const compareEvents = (a: UserAuthenticatedV1, b: UserAuthenticatedV1): number => {
-  if (a.authenticatedAt !== b.authenticatedAt) return a.authenticatedAt < b.authenticatedAt ? -1 : 1;
+  if (a.authenticatedAt !== b.authenticatedAt)
+    return a.authenticatedAt < b.authenticatedAt ? -1 : 1;
   if (a.eventId !== b.eventId) return a.eventId < b.eventId ? -1 : 1;
   return 0;
 };

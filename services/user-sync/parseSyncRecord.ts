@@ -1,6 +1,6 @@
 import {
-  type UserAuthenticatedV1,
   UserAuthenticatedEnvelopeSchema,
+  type UserAuthenticatedV1,
 } from '../../shared/events/userAuthenticated.js';
 
 /** The parts of an SQS record the consumer reads. */
@@ -50,7 +50,10 @@ export const parseSyncRecord = (record: SyncRecordInput): ParsedSyncRecord => {
   const issues = parsed.error.issues
     .slice(0, MAX_ISSUES)
     .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
-  const more = parsed.error.issues.length > MAX_ISSUES ? ` (+${parsed.error.issues.length - MAX_ISSUES} more)` : '';
+  const more =
+    parsed.error.issues.length > MAX_ISSUES
+      ? ` (+${parsed.error.issues.length - MAX_ISSUES} more)`
+      : '';
   return {
     ok: false,
     messageId: record.messageId,

@@ -19,6 +19,8 @@ export interface VariantResult {
   readonly peak_rss_mib: number;
   /** Rows equal the expected final state (newest event per user; for naive: one row per user). */
   readonly correct: boolean;
+  /** Records the consumer reported failed on first delivery (redelivered, as SQS would). */
+  readonly failed_first_delivery?: number;
   /** Anything the reader must know about this variant. */
   readonly note?: string;
 }
@@ -65,7 +67,16 @@ export const markdownTable = (header: readonly string[], rows: readonly unknown[
 /** The consumer throughput table. */
 export const variantTable = (variants: readonly VariantResult[]): string =>
   markdownTable(
-    ['variant', 'users/s', 'req/1k events', 'batch p50 ms', 'batch p99 ms', 'peak RSS MiB', 'rows ok'],
+    [
+      'variant',
+      'users/s',
+      'req/1k events',
+      'batch p50 ms',
+      'batch p99 ms',
+      'peak RSS MiB',
+      'failed 1st try',
+      'rows ok',
+    ],
     variants.map((variant) => [
       variant.name,
       Math.round(variant.users_per_s).toLocaleString('en-US'),
@@ -73,6 +84,7 @@ export const variantTable = (variants: readonly VariantResult[]): string =>
       variant.batch_p50_ms,
       variant.batch_p99_ms,
       variant.peak_rss_mib,
+      variant.failed_first_delivery ?? 0,
       variant.correct ? 'yes' : 'NO',
     ]),
   );

@@ -67,8 +67,14 @@ export const startBenchServer = async (options: BenchServerOptions): Promise<Ben
   if (options.databaseUrl !== undefined) env.DATABASE_URL = options.databaseUrl;
   if (options.schema !== undefined) env.BENCH_SCHEMA = options.schema;
   if (options.adminSecret !== undefined) env.HASURA_GRAPHQL_ADMIN_SECRET = options.adminSecret;
+  // BENCH_PROFILE_DIR=<dir> writes a V8 CPU profile of the server process there (see docs).
+  const profileDir = process.env.BENCH_PROFILE_DIR;
   const child = fork(childEntry, [options.kind], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+    ],
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -62,40 +62,91 @@ export interface ConsumerRun {
   readonly cpuMs: number;
   /** Duration of each invocation (one SQS batch), ms. */
   readonly batchMs: number[];
-  /** Records reported in `batchItemFailures`. */
+  /** Records reported in `batchItemFailures` on first delivery. */
   readonly failedRecords: number;
+  /** Records delivered again (all rounds) because an invocation reported them failed. */
+  readonly redelivered: number;
+  /** Records still failing after the last redelivery round. */
+  readonly unresolved: number;
 }
 
+/** Options of {@link runConsumer}. */
+export interface RunConsumerOptions {
+  /** Records per invocation. */
+  readonly batchSize: number;
+  /** Concurrent invocations. */
+  readonly inFlight: number;
+  /**
+   * Sort each batch's records by user before invoking (an experiment: a consistent lock order).
+   * @default false
+   */
+  readonly sortByUser?: boolean;
+  /**
+   * Redelivery rounds for failed records (SQS would redeliver them after the visibility timeout;
+   * here they are fed again at once, after the first pass).
+   * @default 5
+   */
+  readonly redeliveryRounds?: number;
+}
+
+const userOf = (body: string): string => {
+  const at = body.indexOf('"sub":"');
+  return at < 0 ? '' : body.slice(at + 7, body.indexOf('"', at + 7));
+};
+
 /**
- * Feeds `records` to the consumer in consecutive SQS batches of `batchSize` with at most
- * `inFlight` invocations running, as the event source mapping would (no SQS in between).
+ * Feeds `records` to the consumer in consecutive SQS batches with at most `inFlight`
+ * invocations running, as the event source mapping would (no SQS in between), then feeds the
+ * records it reported failed again, as SQS would redeliver them.
  *
  * @param consumer - from {@link createBenchConsumer}.
  * @param records - the SQS records, in delivery order.
- * @param batchSize - records per invocation.
- * @param inFlight - concurrent invocations.
  */
 export const runConsumer = async (
   consumer: BenchConsumer,
   records: readonly SQSRecord[],
-  batchSize: number,
-  inFlight: number,
+  options: RunConsumerOptions,
 ): Promise<ConsumerRun> => {
-  const batches = chunk(records, batchSize);
   const batchMs: number[] = [];
-  let failedRecords = 0;
   const timeoutMs = pipeline.consumer.timeoutSeconds * 1000;
-  const watch = startStopwatch();
-  await runWithConcurrency(batches, inFlight, async (batch) => {
-    const deadline = Date.now() + timeoutMs;
-    const started = performance.now();
-    const response = await consumer.handler(
-      { Records: batch },
-      { getRemainingTimeInMillis: () => deadline - Date.now() },
+  const byId = new Map(records.map((record) => [record.messageId, record]));
+  const pass = async (input: readonly SQSRecord[]): Promise<SQSRecord[]> => {
+    const failed: SQSRecord[] = [];
+    const batches = chunk(input, options.batchSize).map((batch) =>
+      options.sortByUser === true
+        ? batch.sort((a, b) => (userOf(a.body) < userOf(b.body) ? -1 : 1))
+        : batch,
     );
-    consumer.flushMetrics();
-    batchMs.push(performance.now() - started);
-    failedRecords += response.batchItemFailures.length;
-  });
-  return { wallMs: watch.wallMs(), cpuMs: watch.cpuMs(), batchMs, failedRecords };
+    await runWithConcurrency(batches, options.inFlight, async (batch) => {
+      const deadline = Date.now() + timeoutMs;
+      const started = performance.now();
+      const response = await consumer.handler(
+        { Records: batch },
+        { getRemainingTimeInMillis: () => deadline - Date.now() },
+      );
+      consumer.flushMetrics();
+      batchMs.push(performance.now() - started);
+      for (const failure of response.batchItemFailures) {
+        const record = byId.get(failure.itemIdentifier);
+        if (record !== undefined) failed.push(record);
+      }
+    });
+    return failed;
+  };
+  const watch = startStopwatch();
+  let failed = await pass(records);
+  const failedRecords = failed.length;
+  let redelivered = 0;
+  for (let round = 0; round < (options.redeliveryRounds ?? 5) && failed.length > 0; round += 1) {
+    redelivered += failed.length;
+    failed = await pass(failed);
+  }
+  return {
+    wallMs: watch.wallMs(),
+    cpuMs: watch.cpuMs(),
+    batchMs,
+    failedRecords,
+    redelivered,
+    unresolved: failed.length,
+  };
 };

@@ -48,7 +48,11 @@ export const logicalIdOf = (
   type: string,
   properties: Record<string, unknown> = {},
 ): string => {
-  const found = Object.keys(template.findResources(type, { Properties: properties }));
+  const matching =
+    Object.keys(properties).length === 0
+      ? template.findResources(type)
+      : template.findResources(type, { Properties: properties });
+  const found = Object.keys(matching);
   if (found.length !== 1) {
     throw new Error(`Expected one ${type} matching the properties, found ${found.length}`);
   }

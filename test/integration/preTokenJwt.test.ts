@@ -36,6 +36,9 @@ const adminSecret = 'pre-token-jwt-test-admin-secret';
 const ada = { id: '6b1f0b3e-7c55-4a8e-9e0a-1d2c3b4a5f60', username: 'ada' };
 const grace = { id: '0c9e8d7f-1a2b-4c3d-8e4f-5a6b7c8d9e0f', username: 'grace' };
 
+// Starting the engine (embedded PGlite, migrations, metadata) takes seconds on a busy machine.
+const startTimeoutMs = 120_000;
+
 const noop = (): void => undefined;
 const handler = createPreTokenGenerationHandler(defaultPreTokenGenerationConfig, {
   logger: { debug: noop, info: noop, error: noop },
@@ -181,13 +184,13 @@ describe('Function: createPreTokenGenerationHandler claims at the Hasura JWT mod
         { 'x-hasura-admin-secret': adminSecret },
       );
       expect(inserted.body).toEqual({ data: { insert_users: { affected_rows: 2 } } });
-    });
+    }, startTimeoutMs);
 
     afterAll(async () => {
       await engine?.stop();
       const server = jwksServer;
       if (server !== undefined) await new Promise((resolve) => server.close(resolve));
-    });
+    }, startTimeoutMs);
 
     it.each([ada, grace])(
       'returns only the own row of $username to the user role',

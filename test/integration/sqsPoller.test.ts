@@ -2,12 +2,12 @@ import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
   SendMessageBatchCommand,
+  SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { SQSEvent } from 'aws-lambda';
 import { createLocalAwsClients, type LocalAwsClients } from '../../local/localAwsClients.js';
 import { type MotoServer, startMotoServer } from '../../local/motoServer.js';
-import { type ProvisionedPipeline, provisionPipeline } from '../../local/provisionPipeline.js';
 import { type SqsPoller, startSqsPoller } from '../../local/sqsPoller.js';
 import { pipeline } from '../../shared/pipeline.js';
 import { eventually, queueDepth } from './helpers/queues.js';
@@ -17,13 +17,11 @@ jest.setTimeout(30_000);
 describe('Function: startSqsPoller', () => {
   let moto: MotoServer | undefined;
   let aws: LocalAwsClients;
-  let provisioned: ProvisionedPipeline;
   let poller: SqsPoller | undefined;
 
   beforeAll(async () => {
     moto = await startMotoServer();
     aws = createLocalAwsClients(moto.endpoint, 'us-east-1');
-    provisioned = await provisionPipeline(aws, { visibilityTimeoutSeconds: 1 });
   });
 
   afterEach(async () => {
@@ -78,29 +76,14 @@ describe('Function: startSqsPoller', () => {
     }
   };
 
-  it('provisions idempotently, with the redrive policy of the shared definition', async () => {
-    // Act
-    const again = await provisionPipeline(aws, { visibilityTimeoutSeconds: 1 });
-    const { Attributes: attributes } = await aws.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: again.syncQueue.queueUrl,
-        AttributeNames: ['RedrivePolicy', 'VisibilityTimeout'],
-      }),
-    );
-
-    // Assess
-    expect(again).toEqual(provisioned);
-    expect(JSON.parse(attributes?.RedrivePolicy ?? '{}')).toEqual({
-      deadLetterTargetArn: provisioned.syncQueue.dlqArn,
-      maxReceiveCount: pipeline.syncQueue.maxReceiveCount,
-    });
-    expect(attributes?.VisibilityTimeout).toBe('1');
-  });
-
   it('invokes the handler with a Lambda-shaped SQS event and deletes what succeeded', async () => {
     // Prepare
     const events: SQSEvent[] = [];
     const remaining: number[] = [];
+    // Long enough that nothing is redelivered while a batch is gathered under a loaded machine.
+    await aws.sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { VisibilityTimeout: '30' } }),
+    );
     await send(Array.from({ length: 25 }, (_, index) => JSON.stringify({ index })));
 
     // Act
@@ -209,6 +192,37 @@ describe('Function: startSqsPoller', () => {
     );
   });
 
+  it('fails the whole batch when the handler runs past the timeout, as Lambda does', async () => {
+    // Prepare
+    const reports: { failed: number; error: string | undefined }[] = [];
+    await send(['{"t":1}']);
+
+    // Act
+    poller = startSqsPoller({
+      sqs: aws.sqs,
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      maxConcurrency: 1,
+      maxBatchingWindowMs: 0,
+      timeoutMs: 300,
+      handler: async (event, context) => {
+        if (event.Records[0]?.attributes.ApproximateReceiveCount === '1') {
+          await new Promise((resolve) => setTimeout(resolve, context.getRemainingTimeInMillis() + 200));
+        }
+        return { batchItemFailures: [] };
+      },
+      onBatch: (report) =>
+        reports.push({ failed: report.failedIds.length, error: report.invocationError?.message }),
+    });
+    await eventually(() => reports.length === 2, 10_000);
+
+    // Assess
+    expect(reports).toEqual([
+      { failed: 1, error: 'Task timed out after 0.30 seconds' },
+      { failed: 0, error: undefined },
+    ]);
+  });
+
   it('fails the whole batch when the handler answers an unknown itemIdentifier', async () => {
     // Prepare
     const reports: { failed: number; error: string | undefined }[] = [];
@@ -220,6 +234,7 @@ describe('Function: startSqsPoller', () => {
       queueUrl: queue.url,
       queueArn: queue.arn,
       maxConcurrency: 1,
+      maxBatchingWindowMs: 200,
       handler: async (event) =>
         event.Records[0]?.attributes.ApproximateReceiveCount === '1'
           ? { batchItemFailures: [{ itemIdentifier: 'not-in-the-batch' }] }
@@ -239,6 +254,9 @@ describe('Function: startSqsPoller', () => {
   it('batches up to batchSize records within the batching window', async () => {
     // Prepare
     const sizes: number[] = [];
+    await aws.sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { VisibilityTimeout: '30' } }),
+    );
     await send(Array.from({ length: 45 }, (_, index) => `{"c":${index}}`));
 
     // Act
@@ -257,6 +275,39 @@ describe('Function: startSqsPoller', () => {
 
     // Assess
     expect(sizes).toEqual([20, 20, 5]);
+  });
+
+  it('runs up to maxConcurrency batches at once', async () => {
+    // Prepare
+    let inFlight = 0;
+    let peak = 0;
+    let handled = 0;
+    await aws.sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { VisibilityTimeout: '30' } }),
+    );
+    await send(Array.from({ length: 30 }, (_, index) => `{"d":${index}}`));
+
+    // Act
+    poller = startSqsPoller({
+      sqs: aws.sqs,
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      batchSize: 10,
+      maxBatchingWindowMs: 0,
+      maxConcurrency: 3,
+      handler: async (event) => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        inFlight -= 1;
+        handled += event.Records.length;
+      },
+    });
+    await eventually(() => handled === 30, 20_000);
+
+    // Assess
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(3);
   });
 
   it('stops promptly while a long poll is waiting', async () => {

@@ -4,7 +4,12 @@ import {
   CognitoIdentityProviderClient,
   CreateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import {
   ChangeMessageVisibilityBatchCommand,
   CreateQueueCommand,
@@ -19,6 +24,7 @@ import { runCli } from '../../../cli/program.js';
 import { type MotoServer, startMotoServer } from '../../../local/motoServer.js';
 import { type ProvisionedPipeline, provisionPipeline } from '../../../local/provisionPipeline.js';
 import { toEnvelope, type UserAuthenticatedV1 } from '../../../shared/events/userAuthenticated.js';
+import { loginEventPattern } from '../../../shared/pipeline.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const REGION = 'us-east-1';
@@ -319,6 +325,57 @@ export const poisonIntoDlq = async (
       );
     }
     if (handles.length === 0) return;
+  }
+};
+
+/**
+ * A fresh bus with one rule sending login events to a fresh queue, so a test reads only the
+ * events it published.
+ */
+export const createBusToQueue = async (
+  eventBridge: EventBridgeClient,
+  sqs: SQSClient,
+  name: string,
+): Promise<{ busName: string; queueUrl: string }> => {
+  await eventBridge.send(new CreateEventBusCommand({ Name: name }));
+  const { QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const { Attributes: attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  await eventBridge.send(
+    new PutRuleCommand({
+      Name: name,
+      EventBusName: name,
+      EventPattern: JSON.stringify(loginEventPattern()),
+    }),
+  );
+  await eventBridge.send(
+    new PutTargetsCommand({
+      Rule: name,
+      EventBusName: name,
+      Targets: [{ Id: 'queue', Arn: attributes.QueueArn ?? '' }],
+    }),
+  );
+  return { busName: name, queueUrl };
+};
+
+/**
+ * Receives every message of a queue without deleting it (hidden for 10 minutes): half the calls
+ * of {@link drain}, for big queues nobody reads afterwards.
+ */
+export const readAll = async (sqs: SQSClient, queueUrl: string): Promise<{ body: string }[]> => {
+  const out: { body: string }[] = [];
+  for (;;) {
+    const { Messages: messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 600,
+        WaitTimeSeconds: 0,
+      }),
+    );
+    if (messages.length === 0) return out;
+    out.push(...messages.map((message) => ({ body: message.Body ?? '' })));
   }
 };
 

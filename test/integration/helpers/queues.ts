@@ -1,4 +1,9 @@
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { queueDepth as depthOf } from '../../../local/queueDepth.js';
 
 /**
  * Waits until `condition` holds, checking every 100 ms.
@@ -19,15 +24,41 @@ export const eventually = async (
 };
 
 /** Visible plus in-flight messages of a queue. */
-export const queueDepth = async (sqs: SQSClient, queueUrl: string): Promise<number> => {
-  const { Attributes: attributes } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(attributes?.ApproximateNumberOfMessages ?? 0) +
-    Number(attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
+export const queueDepth = async (sqs: SQSClient, queueUrl: string): Promise<number> =>
+  (await depthOf(sqs, queueUrl)).total;
+
+/**
+ * Receives (and deletes) messages until `count` arrived; returns their bodies.
+ *
+ * @param timeoutMs - how long to wait before throwing.
+ * @default timeoutMs 15000
+ */
+export const receiveAll = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<string[]> => {
+  const bodies: string[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (bodies.length < count) {
+    if (Date.now() > deadline) {
+      throw new Error(`received ${bodies.length} of ${count} messages within ${timeoutMs} ms`);
+    }
+    const { Messages: messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    if (messages.length === 0) continue;
+    bodies.push(...messages.map((message) => message.Body ?? ''));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((message, index) => ({
+          Id: String(index),
+          ReceiptHandle: message.ReceiptHandle ?? '',
+        })),
+      }),
+    );
+  }
+  return bodies;
 };

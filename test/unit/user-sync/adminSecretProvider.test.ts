@@ -15,7 +15,10 @@ describe('Function: createAdminSecretProvider', () => {
   it('fetches a plain-string secret once and caches it across invocations', async () => {
     // Prepare
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'plain-admin-secret' });
-    const provide = createAdminSecretProvider({ kind: 'secretsManager', secretArn }, new SecretsManagerClient({}));
+    const provide = createAdminSecretProvider(
+      { kind: 'secretsManager', secretArn },
+      new SecretsManagerClient({}),
+    );
 
     // Act
     const first = await provide();
@@ -25,15 +28,20 @@ describe('Function: createAdminSecretProvider', () => {
     expect(first.reveal()).toBe('plain-admin-secret');
     expect(second).toBe(first);
     expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
-    expect(secretsManager).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: secretArn });
+    expect(secretsManager).toHaveReceivedCommandWith(GetSecretValueCommand, {
+      SecretId: secretArn,
+    });
   });
 
   it('reads the adminSecret key of a JSON secret', async () => {
     // Prepare
-    secretsManager
-      .on(GetSecretValueCommand)
-      .resolves({ SecretString: JSON.stringify({ adminSecret: 'json-admin-secret', note: 'rotated' }) });
-    const provide = createAdminSecretProvider({ kind: 'secretsManager', secretArn }, new SecretsManagerClient({}));
+    secretsManager.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({ adminSecret: 'json-admin-secret', note: 'rotated' }),
+    });
+    const provide = createAdminSecretProvider(
+      { kind: 'secretsManager', secretArn },
+      new SecretsManagerClient({}),
+    );
 
     // Act
     const secret = await provide();
@@ -48,7 +56,10 @@ describe('Function: createAdminSecretProvider', () => {
       .on(GetSecretValueCommand)
       .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
       .resolves({ SecretString: 'after-throttle' });
-    const provide = createAdminSecretProvider({ kind: 'secretsManager', secretArn }, new SecretsManagerClient({}));
+    const provide = createAdminSecretProvider(
+      { kind: 'secretsManager', secretArn },
+      new SecretsManagerClient({}),
+    );
 
     // Act
     const failure = await provide().catch((error: unknown) => error);
@@ -63,12 +74,18 @@ describe('Function: createAdminSecretProvider', () => {
   it('rejects a JSON secret without an adminSecret key', async () => {
     // Prepare
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: '{"password":"x"}' });
-    const provide = createAdminSecretProvider({ kind: 'secretsManager', secretArn }, new SecretsManagerClient({}));
+    const provide = createAdminSecretProvider(
+      { kind: 'secretsManager', secretArn },
+      new SecretsManagerClient({}),
+    );
 
     // Act
     const failure = await provide().catch((error: unknown) => error);
 
     // Assess
-    expect(failure).toMatchObject({ failureClass: 'other', message: expect.stringMatching(/adminSecret/) });
+    expect(failure).toMatchObject({
+      failureClass: 'other',
+      message: expect.stringMatching(/adminSecret/),
+    });
   });
 });

@@ -67,14 +67,18 @@ describe('Function: classifyHasuraError', () => {
     // Prepare
     const secret = new RedactedSecret('s3cr3t-value');
     const answer = clientError(200, {
-      errors: [{ message: 'bad header s3cr3t-value', extensions: { code: 'access-denied', path: '$' } }],
+      errors: [
+        { message: 'bad header s3cr3t-value', extensions: { code: 'access-denied', path: '$' } },
+      ],
     });
 
     // Act
     const error = classifyHasuraError(answer, secret);
 
     // Assess
-    expect(error.message).toBe('Hasura request failed (other, access-denied): bad header [redacted]');
+    expect(error.message).toBe(
+      'Hasura request failed (other, access-denied): bad header [redacted]',
+    );
     expect(`${secret} ${JSON.stringify({ secret })}`).toBe('[redacted] {"secret":"[redacted]"}');
   });
 });

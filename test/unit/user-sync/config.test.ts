@@ -71,24 +71,39 @@ describe('Function: loadUserSyncConfig', () => {
   });
 
   it.each([
-    [{ HASURA_GRAPHQL_ENDPOINT: ' ' }, 'HASURA_GRAPHQL_ENDPOINT', /HASURA_GRAPHQL_ENDPOINT is not set/],
+    [
+      { HASURA_GRAPHQL_ENDPOINT: ' ' },
+      'HASURA_GRAPHQL_ENDPOINT',
+      /HASURA_GRAPHQL_ENDPOINT is not set/,
+    ],
     [{ HASURA_GRAPHQL_ENDPOINT: 'hasura:8080' }, 'HASURA_GRAPHQL_ENDPOINT', /http\(s\) URL/],
     [{ HASURA_GRAPHQL_ENDPOINT: 'http://hasura:8080' }, 'HASURA_GRAPHQL_ENDPOINT', /\/v1\/graphql/],
     [{ HASURA_ADMIN_SECRET: '' }, 'HASURA_ADMIN_SECRET', /HASURA_ADMIN_SECRET_ARN/],
     [{ HASURA_ADMIN_SECRET_ARN: 'hasura-admin' }, 'HASURA_ADMIN_SECRET_ARN', /ARN/],
     [{ USERS_TABLE: 'public.users' }, 'USERS_TABLE', /GraphQL name/],
     [{ USERS_COLUMN_MAP: '{"sub":"id"}' }, 'USERS_COLUMN_MAP', /must map "authenticatedAt"/],
-    [{ USERS_COLUMN_MAP: '{"sub":"id","authenticatedAt":"a","eventId":"b","mood":"c"}' }, 'USERS_COLUMN_MAP', /unknown event field "mood"/],
-    [{ USERS_COLUMN_MAP: '{"sub":"id","authenticatedAt":"id","eventId":"b"}' }, 'USERS_COLUMN_MAP', /same column/],
+    [
+      { USERS_COLUMN_MAP: '{"sub":"id","authenticatedAt":"a","eventId":"b","mood":"c"}' },
+      'USERS_COLUMN_MAP',
+      /unknown event field "mood"/,
+    ],
+    [
+      { USERS_COLUMN_MAP: '{"sub":"id","authenticatedAt":"id","eventId":"b"}' },
+      'USERS_COLUMN_MAP',
+      /same column/,
+    ],
     [{ USERS_COLUMN_MAP: '[1]' }, 'USERS_COLUMN_MAP', /JSON object/],
     [{ SYNC_WRITE_MODE: 'fast' }, 'SYNC_WRITE_MODE', /"guard" or "where"/],
     [{ HASURA_REQUEST_TIMEOUT_MS: 'soon' }, 'HASURA_REQUEST_TIMEOUT_MS', /integer/],
-  ])('throws a ConfigurationError naming the variable when %j is invalid', (overrides, variable, message) => {
-    // Act
-    const load = () => loadUserSyncConfig({ ...minimal, ...overrides });
+  ])(
+    'throws a ConfigurationError naming the variable when %j is invalid',
+    (overrides, variable, message) => {
+      // Act
+      const load = () => loadUserSyncConfig({ ...minimal, ...overrides });
 
-    // Assess
-    expect(load).toThrow(message);
-    expect(load).toThrow(expect.objectContaining({ name: 'ConfigurationError', variable }));
-  });
+      // Assess
+      expect(load).toThrow(message);
+      expect(load).toThrow(expect.objectContaining({ name: 'ConfigurationError', variable }));
+    },
+  );
 });

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { hasuraErrorBody } from '../../fixtures/hasura/hasuraFixtures.js';
-import { envelopeBody, loginRecords, sqsEvent, sqsRecord, userDetail } from '../../fixtures/sqs/sqsFactories.js';
+import {
+  envelopeBody,
+  loginRecords,
+  sqsEvent,
+  sqsRecord,
+  userDetail,
+} from '../../fixtures/sqs/sqsFactories.js';
 import {
   type FakeHasura,
   insertedAll,
@@ -76,7 +82,11 @@ describe('Function: createUserSyncHandler (failures)', () => {
     // Assess
     const elapsed = Date.now() - started;
     expect(elapsed).toBeLessThan(budgetMs - 100);
-    expect(failedIds(result)).toEqual(loginRecords(10).map((record) => record.messageId).sort());
+    expect(failedIds(result)).toEqual(
+      loginRecords(10)
+        .map((record) => record.messageId)
+        .sort(),
+    );
     expect(fake.requests.length).toBeGreaterThan(2);
     expect(metrics.sum('RecordsFailed', { class: 'transient' })).toBe(10);
   });
@@ -111,9 +121,22 @@ describe('Function: createUserSyncHandler (failures)', () => {
   it('fails the older duplicates of a user together with its rejected newest event', async () => {
     // Prepare
     const { sync } = consumerFor(fake);
-    const older = userDetail({ sub: 'u-9', eventId: 'e-1', authenticatedAt: '2026-11-26T09:00:00.000Z' });
-    const newest = userDetail({ ...older, eventId: 'e-2', authenticatedAt: '2026-11-26T09:05:00.000Z', username: 'bad' });
-    const records = [sqsRecord(envelopeBody(older), 'old'), sqsRecord(envelopeBody(newest), 'new'), ...loginRecords(3)];
+    const older = userDetail({
+      sub: 'u-9',
+      eventId: 'e-1',
+      authenticatedAt: '2026-11-26T09:00:00.000Z',
+    });
+    const newest = userDetail({
+      ...older,
+      eventId: 'e-2',
+      authenticatedAt: '2026-11-26T09:05:00.000Z',
+      username: 'bad',
+    });
+    const records = [
+      sqsRecord(envelopeBody(older), 'old'),
+      sqsRecord(envelopeBody(newest), 'new'),
+      ...loginRecords(3),
+    ];
     fake.respondWith(rejectingUsername('bad'));
 
     // Act
@@ -146,8 +169,28 @@ describe('Function: createUserSyncHandler (failures)', () => {
     const echo = hasuraErrorBody('constraintViolation');
     fake.respondWith((_request, index) =>
       index === 0
-        ? { status: 500, json: { errors: [{ message: `header was ${ADMIN_SECRET}`, extensions: { code: 'unexpected', path: '$' } }] } }
-        : { json: { ...echo, errors: [{ message: `rejected, secret ${ADMIN_SECRET}`, extensions: { code: 'data-exception', path: '$' } }] } },
+        ? {
+            status: 500,
+            json: {
+              errors: [
+                {
+                  message: `header was ${ADMIN_SECRET}`,
+                  extensions: { code: 'unexpected', path: '$' },
+                },
+              ],
+            },
+          }
+        : {
+            json: {
+              ...echo,
+              errors: [
+                {
+                  message: `rejected, secret ${ADMIN_SECRET}`,
+                  extensions: { code: 'data-exception', path: '$' },
+                },
+              ],
+            },
+          },
     );
 
     // Act

@@ -7,7 +7,13 @@ import {
   sqsRecord,
   userDetail,
 } from '../../fixtures/sqs/sqsFactories.js';
-import { type FakeHasura, insertedAll, objectsOf, startFakeHasura } from './fakeHasuraServer.js';
+import {
+  type FakeHasura,
+  insertedAll,
+  objectsOf,
+  requestAt,
+  startFakeHasura,
+} from './fakeHasuraServer.js';
 import { ADMIN_SECRET, consumerFor } from './harness.js';
 import { lambdaContext } from './testDoubles.js';
 
@@ -39,8 +45,8 @@ describe('Function: createUserSyncHandler', () => {
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]?.headers['x-hasura-admin-secret']).toBe(ADMIN_SECRET);
     expect(fake.requests[0]?.body.query).toMatch(/insert_users\(objects: \$objects/);
-    expect(objectsOf(fake.requests[0]!)).toHaveLength(100);
-    expect(objectsOf(fake.requests[0]!)[7]).toEqual({
+    expect(objectsOf(requestAt(fake, 0))).toHaveLength(100);
+    expect(objectsOf(requestAt(fake, 0))[7]).toEqual({
       id: 'user-7',
       username: 'user7',
       email: 'user7@example.com',
@@ -74,8 +80,20 @@ describe('Function: createUserSyncHandler', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(reversed.batchItemFailures).toEqual([]);
     expect(fake.requests.map((request) => objectsOf(request))).toEqual([
-      [expect.objectContaining({ id: 'u-1', last_event_id: 'e-b', last_seen_at: '2026-11-26T10:00:02.000Z' })],
-      [expect.objectContaining({ id: 'u-1', last_event_id: 'e-b', last_seen_at: '2026-11-26T10:00:02.000Z' })],
+      [
+        expect.objectContaining({
+          id: 'u-1',
+          last_event_id: 'e-b',
+          last_seen_at: '2026-11-26T10:00:02.000Z',
+        }),
+      ],
+      [
+        expect.objectContaining({
+          id: 'u-1',
+          last_event_id: 'e-b',
+          last_seen_at: '2026-11-26T10:00:02.000Z',
+        }),
+      ],
     ]);
   });
 
@@ -88,12 +106,12 @@ describe('Function: createUserSyncHandler', () => {
     const { sub: _sub, ...withoutSub } = userDetail();
     const noSub = { ...rawEnvelopeFixture(), detail: withoutSub };
     const records = [
-      valid[0]!,
+      ...valid.slice(0, 1),
       sqsRecord('not json {', 'bad-json'),
       sqsRecord(JSON.stringify(wrongType), 'bad-type'),
       sqsRecord(JSON.stringify(v2), 'bad-version'),
       sqsRecord(JSON.stringify(noSub), 'bad-sub'),
-      valid[1]!,
+      ...valid.slice(1, 2),
     ];
 
     // Act
@@ -107,7 +125,7 @@ describe('Function: createUserSyncHandler', () => {
       { itemIdentifier: 'bad-sub' },
     ]);
     expect(fake.requests).toHaveLength(1);
-    expect(objectsOf(fake.requests[0]!).map((row) => row.id)).toEqual(['user-0', 'user-1']);
+    expect(objectsOf(requestAt(fake, 0)).map((row) => row.id)).toEqual(['user-0', 'user-1']);
     const reasons = logger.lines
       .filter((line) => line.level === 'warn')
       .map((line) => JSON.stringify(line.extra));
@@ -126,12 +144,18 @@ describe('Function: createUserSyncHandler', () => {
     const fallback = { ...rawEnvelopeFixture(), extra: { nested: true } };
 
     // Act
-    const result = await sync(sqsEvent([sqsRecord(JSON.stringify(fallback), 'fb-1')]), lambdaContext(30_000));
+    const result = await sync(
+      sqsEvent([sqsRecord(JSON.stringify(fallback), 'fb-1')]),
+      lambdaContext(30_000),
+    );
 
     // Assess
     expect(result.batchItemFailures).toEqual([]);
-    expect(objectsOf(fake.requests[0]!)).toEqual([
-      expect.objectContaining({ id: '0b5c8f2e-4a1d-4e7b-9c3a-6f8d2e1b0a9c', email: 'alice@example.com' }),
+    expect(objectsOf(requestAt(fake, 0))).toEqual([
+      expect.objectContaining({
+        id: '0b5c8f2e-4a1d-4e7b-9c3a-6f8d2e1b0a9c',
+        email: 'alice@example.com',
+      }),
     ]);
   });
 
@@ -139,7 +163,15 @@ describe('Function: createUserSyncHandler', () => {
     // Prepare
     const { sync, metrics } = consumerFor(fake);
     fake.respondWith((request) => ({
-      json: { data: { insert_users: { returning: objectsOf(request).slice(0, 6).map((row) => ({ id: row.id })) } } },
+      json: {
+        data: {
+          insert_users: {
+            returning: objectsOf(request)
+              .slice(0, 6)
+              .map((row) => ({ id: row.id })),
+          },
+        },
+      },
     }));
 
     // Act
@@ -164,12 +196,19 @@ describe('Function: createUserSyncHandler', () => {
     // Assess
     expect(result.batchItemFailures).toEqual([]);
     expect(fake.requests).toHaveLength(1);
-    const { query, variables } = fake.requests[0]!.body;
-    expect(query).toMatch(/u2: insert_users_one\(object: \$o2, on_conflict: \{constraint: users_pkey, update_columns: \[username, email, last_seen_at, last_event_id\], where: \$w2\}\)/);
+    const { query, variables } = requestAt(fake, 0).body;
+    expect(query).toMatch(
+      /u2: insert_users_one\(object: \$o2, on_conflict: \{constraint: users_pkey, update_columns: \[username, email, last_seen_at, last_event_id\], where: \$w2\}\)/,
+    );
     expect(variables.w1).toEqual({
       _or: [
         { last_seen_at: { _lt: '2026-11-26T10:15:30.123Z' } },
-        { _and: [{ last_seen_at: { _eq: '2026-11-26T10:15:30.123Z' } }, { last_event_id: { _lt: 'evt-m-1' } }] },
+        {
+          _and: [
+            { last_seen_at: { _eq: '2026-11-26T10:15:30.123Z' } },
+            { last_event_id: { _lt: 'evt-m-1' } },
+          ],
+        },
       ],
     });
     expect(metrics.sum('UsersSynced')).toBe(2);

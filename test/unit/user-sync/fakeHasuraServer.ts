@@ -53,7 +53,8 @@ export const startFakeHasura = async (initial: Responder): Promise<FakeHasura> =
         }
         const payload = answer.text ?? JSON.stringify(answer.json ?? {});
         res.writeHead(answer.status ?? 200, {
-          'content-type': answer.text === undefined ? 'application/json; charset=utf-8' : 'text/plain',
+          'content-type':
+            answer.text === undefined ? 'application/json; charset=utf-8' : 'text/plain',
         });
         res.end(payload);
       };
@@ -95,5 +96,14 @@ export const objectsOf = (request: ReceivedRequest): Array<Record<string, unknow
 
 /** Hasura's success answer to a guard-mode insert: every row returned (none stale). */
 export const insertedAll = (request: ReceivedRequest): FakeAnswer => ({
-  json: { data: { insert_users: { returning: objectsOf(request).map((row) => ({ id: row.id })) } } },
+  json: {
+    data: { insert_users: { returning: objectsOf(request).map((row) => ({ id: row.id })) } },
+  },
 });
+
+/** The `index`-th request received; throws when there is none. */
+export const requestAt = (fake: FakeHasura, index: number): ReceivedRequest => {
+  const request = fake.requests[index];
+  if (request === undefined) throw new Error(`the fake Hasura received no request #${index}`);
+  return request;
+};

@@ -1,4 +1,7 @@
-import type { UserSyncLogger, UserSyncMetrics } from '../../../services/user-sync/createUserSyncHandler.js';
+import type {
+  UserSyncLogger,
+  UserSyncMetrics,
+} from '../../../services/user-sync/createUserSyncHandler.js';
 
 /** A log line captured by {@link recordingLogger}. */
 export interface LoggedLine {

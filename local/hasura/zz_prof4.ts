@@ -1,0 +1,17 @@
+import { startHasuraEngine } from './server.js';
+import { createServer } from 'node:http';
+const e = await startHasuraEngine({ adminSecret: 'bench' });
+let clock = Date.parse('2026-01-01T00:00:00Z');
+const batch = (seed: number) => Array.from({ length: 100 }, (_, i) => { clock += 1; const u = (seed * 100 + i) % 1000; return { id: `user-${u}`, username: `u${u}`, email: `u${u}@x`, last_seen_at: new Date(clock).toISOString(), last_event_id: `e-${seed}-${i}` }; });
+const cols = ['id','username','email','last_seen_at','last_event_id'];
+const raw = `INSERT INTO users (${cols.join(', ')}) VALUES ${Array.from({length:100},(_, r)=>`(${cols.map((c,j)=>`$${r*5+j+1}`).join(', ')})`).join(', ')} ON CONFLICT (id) DO UPDATE SET username = EXCLUDED.username, email = EXCLUDED.email, last_seen_at = EXCLUDED.last_seen_at, last_event_id = EXCLUDED.last_event_id RETURNING id`;
+const inner: number[] = [];
+const srv = createServer((req, res) => { const c: Buffer[] = []; req.on('data', (d) => c.push(d)); req.on('end', async () => { const b = JSON.parse(Buffer.concat(c).toString()); const p = b.objects.flatMap((r: any) => cols.map(k => r[k])); const s = performance.now(); await e.sql(raw, p); inner.push(performance.now() - s); res.writeHead(200, {'content-type': 'application/json'}); res.end('{"data":{}}'); }); });
+await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+const port = (srv.address() as any).port;
+const time = async (label: string, fn: (i: number) => Promise<unknown>) => { for (let i=0;i<30;i++) await fn(i); const t: number[] = []; for (let i=0;i<200;i++){ const s=performance.now(); await fn(i+100); t.push(performance.now()-s);} t.sort((a,b)=>a-b); console.log(label, 'p50', t[100]!.toFixed(2)); };
+let seed = 0;
+await time('raw-in-http', async () => { const r = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify({ objects: batch(seed++) }) }); await r.text(); });
+inner.sort((a,b)=>a-b); console.log('inner p50', inner[Math.floor(inner.length/2)]!.toFixed(2));
+await time('raw-direct', async () => e.sql(raw, batch(seed++).flatMap((r: any) => cols.map(k => r[k]))));
+srv.close(); await e.stop();

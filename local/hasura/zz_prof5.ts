@@ -1,0 +1,10 @@
+import { spawn } from 'node:child_process';
+let clock = Date.parse('2026-01-01T00:00:00Z');
+const batch = (seed: number) => Array.from({ length: 100 }, (_, i) => { clock += 1; const u = (seed * 100 + i) % 1000; return { id: `user-${u}`, username: `u${u}`, email: `u${u}@x`, last_seen_at: new Date(clock).toISOString(), last_event_id: `e-${seed}-${i}` }; });
+const MUTATION = `mutation SyncUsers($objects: [users_insert_input!]!) { insert_users(objects: $objects, on_conflict: {constraint: users_pkey, update_columns: [username, email, last_seen_at, last_event_id]}) { returning { id } } }`;
+const child = spawn(process.execPath, ['--import', 'tsx', 'local/hasura/main.ts'], { env: { ...process.env, PORT: '18555', HASURA_GRAPHQL_ADMIN_SECRET: 'bench' }, stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise<void>((r) => child.stdout!.on('data', (d) => { if (String(d).includes('listening')) r(); }));
+const time = async (label: string, fn: (i: number) => Promise<unknown>) => { for (let i=0;i<30;i++) await fn(i); const t: number[] = []; for (let i=0;i<200;i++){ const s=performance.now(); await fn(i+100); t.push(performance.now()-s);} t.sort((a,b)=>a-b); console.log(label, 'p50', t[100]!.toFixed(2), 'mean', (t.reduce((a,b)=>a+b)/t.length).toFixed(2)); };
+let seed = 0;
+await time('engine-child', async () => { const r = await fetch('http://127.0.0.1:18555/v1/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-hasura-admin-secret': 'bench' }, body: JSON.stringify({ query: MUTATION, variables: { objects: batch(seed++) } }) }); await r.text(); });
+child.kill('SIGTERM');

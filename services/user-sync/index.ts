@@ -1,0 +1,27 @@
+// Re-exports the consumer's building blocks for the local poller, the benchmarks and the CLI.
+// `handler.ts` is deliberately not re-exported: it reads process.env at import time.
+export {
+  type CompiledColumnMap,
+  compileColumnMap,
+  DEFAULT_COLUMN_MAP,
+  type UserRow,
+} from './columnMap.js';
+export {
+  loadUserSyncConfig,
+  type RetrySettings,
+  type SyncWriteMode,
+  type UserSyncConfig,
+} from './config.js';
+export {
+  createUserSyncHandler,
+  type RecordFailureClass,
+  type UserSyncDependencies,
+  type UserSyncHandler,
+  type UserSyncLogger,
+  type UserSyncMetrics,
+} from './createUserSyncHandler.js';
+export { createUserUpsert, type UpsertResult, type UserUpsert } from './createUserUpsert.js';
+export { compareEvents, dedupeByUser, type UserGroup } from './dedupeByUser.js';
+export { type ParsedSyncRecord, parseSyncRecord } from './parseSyncRecord.js';
+export { type Clock, retryTransient, systemClock } from './retryTransient.js';
+export { type SyncOutcome, syncUserGroups } from './syncUserGroups.js';

@@ -1,0 +1,122 @@
+/**
+ * The local Hasura engine's overhead: one 100-row `insert_users` with `on_conflict` over HTTP
+ * against the same upsert as one raw SQL statement on the same database (no HTTP, no GraphQL).
+ * Prints mean and p50 per request and the ratio, on PGlite and — when DATABASE_URL is set (or
+ * PostgreSQL answers at the default local URL) — on the real PostgreSQL server.
+ *
+ * Usage: npx tsx test/bench/engineOverhead.ts [iterations]
+ */
+import { type HasuraEngine, startHasuraEngine } from '../../local/hasura/server.js';
+
+const ROWS = 100;
+const USERS = 1000;
+const iterations = Number(process.argv[2] ?? 200);
+const WARMUP = 30;
+
+const MUTATION = `mutation SyncUsers($objects: [users_insert_input!]!) {
+  insert_users(objects: $objects, on_conflict: {constraint: users_pkey, update_columns: [username, email, last_seen_at, last_event_id]}) {
+    returning { id }
+  }
+}`;
+
+const RAW_COLUMNS = ['id', 'username', 'email', 'last_seen_at', 'last_event_id'];
+
+/** The same upsert, written by hand: one statement, 500 parameters. */
+const rawStatement = (rows: number): string => {
+  const values: string[] = [];
+  for (let r = 0; r < rows; r += 1) {
+    const base = r * RAW_COLUMNS.length;
+    values.push(`($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}::timestamptz, $${base + 5})`);
+  }
+  return (
+    `INSERT INTO users (${RAW_COLUMNS.join(', ')}) VALUES ${values.join(', ')} ` +
+    `ON CONFLICT ON CONSTRAINT users_pkey DO UPDATE SET username = EXCLUDED.username, ` +
+    `email = EXCLUDED.email, last_seen_at = EXCLUDED.last_seen_at, last_event_id = EXCLUDED.last_event_id ` +
+    `RETURNING id`
+  );
+};
+
+let clock = Date.parse('2026-01-01T00:00:00Z');
+/** A batch of 100 distinct users, each with a newer login than any before (real updates). */
+const batch = (seed: number): Record<string, string>[] =>
+  Array.from({ length: ROWS }, (_, i) => {
+    clock += 1;
+    const user = (seed * ROWS + i) % USERS;
+    return {
+      id: `user-${user}`,
+      username: `user${user}`,
+      email: `user${user}@example.com`,
+      last_seen_at: new Date(clock).toISOString(),
+      last_event_id: `event-${seed}-${i}`,
+    };
+  });
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+
+const measure = async (engine: HasuraEngine, label: string): Promise<number> => {
+  const statement = rawStatement(ROWS);
+  const viaEngine = async (seed: number) => {
+    const response = await fetch(engine.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hasura-admin-secret': 'bench' },
+      body: JSON.stringify({ query: MUTATION, variables: { objects: batch(seed) } }),
+    });
+    const body = (await response.json()) as { data?: unknown };
+    if (body.data === undefined) throw new Error(`engine error: ${JSON.stringify(body)}`);
+  };
+  const viaSql = async (seed: number) => {
+    const params = batch(seed).flatMap((row) => RAW_COLUMNS.map((column) => row[column]));
+    await engine.sql(statement, params);
+  };
+  for (let i = 0; i < WARMUP; i += 1) {
+    await viaEngine(i);
+    await viaSql(i + WARMUP);
+  }
+  const engineTimes: number[] = [];
+  const sqlTimes: number[] = [];
+  // Interleaved so that both paths see the same table size and machine load.
+  for (let i = 0; i < iterations; i += 1) {
+    let start = performance.now();
+    await viaEngine(1000 + 2 * i);
+    engineTimes.push(performance.now() - start);
+    start = performance.now();
+    await viaSql(1001 + 2 * i);
+    sqlTimes.push(performance.now() - start);
+  }
+  const ratio = mean(engineTimes) / mean(sqlTimes);
+  console.log(
+    `${label}: raw SQL mean ${mean(sqlTimes).toFixed(2)} ms (p50 ${percentile(sqlTimes, 50).toFixed(2)}), ` +
+      `engine mean ${mean(engineTimes).toFixed(2)} ms (p50 ${percentile(engineTimes, 50).toFixed(2)}), ` +
+      `ratio ${ratio.toFixed(2)}x over ${iterations} requests of ${ROWS} rows`,
+  );
+  return ratio;
+};
+
+const run = async (label: string, databaseUrl?: string): Promise<number> => {
+  const schema = databaseUrl === undefined ? 'public' : `bench_engine_${process.pid}`;
+  const engine = await startHasuraEngine({ adminSecret: 'bench', databaseUrl, schema });
+  try {
+    return await measure(engine, label);
+  } finally {
+    if (databaseUrl !== undefined) {
+      await engine.sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+      await engine.sql('DELETE FROM hdb_catalog.schema_migrations WHERE schema_name = $1', [schema]);
+    }
+    await engine.stop();
+  }
+};
+
+const ratios = [await run('PGlite')];
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+try {
+  ratios.push(await run('PostgreSQL', databaseUrl));
+} catch (error) {
+  console.log(`PostgreSQL: skipped (${error instanceof Error ? error.message : String(error)})`);
+}
+const worst = Math.max(...ratios);
+console.log(`worst ratio ${worst.toFixed(2)}x (budget 2.00x): ${worst <= 2 ? 'OK' : 'OVER BUDGET'}`);
+process.exitCode = worst <= 2 ? 0 : 1;

@@ -1,0 +1,173 @@
+import { describe, expect, it } from '@jest/globals';
+import { Match } from 'aws-cdk-lib/assertions';
+import { ServiceName } from '../../infra/constructs/PipelineMonitoring.js';
+import { pipeline } from '../../shared/pipeline.js';
+import {
+  actionsOf,
+  arnOf,
+  functionIdOf,
+  logicalIdOf,
+  propertiesOf,
+  statementsOfFunction,
+  synthStack,
+} from './stackFixture.js';
+
+describe('Class: CognitoHasuraSyncStack (functions)', () => {
+  const { template } = synthStack();
+  const consumerId = functionIdOf(template, ServiceName.UserSync);
+  const postAuthId = functionIdOf(template, ServiceName.PostAuthentication);
+  const preTokenId = functionIdOf(template, ServiceName.PreTokenGeneration);
+  const busId = logicalIdOf(template, 'AWS::Events::EventBus');
+  const queueId = logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: pipeline.syncQueue.name });
+  const secretId = logicalIdOf(template, 'AWS::SecretsManager::Secret');
+
+  it('runs every function on Node.js 22, arm64, with tracing and source maps', () => {
+    // Assess
+    for (const id of [consumerId, postAuthId, preTokenId]) {
+      expect(propertiesOf(template, id)).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Environment: {
+          Variables: expect.objectContaining({
+            NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_METRICS_NAMESPACE: pipeline.metricsNamespace,
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+          }),
+        },
+      });
+    }
+  });
+
+  it('gives every function its own log group with a retention', () => {
+    // Assess
+    for (const id of [consumerId, postAuthId, preTokenId]) {
+      const logGroup = (propertiesOf(template, id).LoggingConfig as { LogGroup: { Ref: string } })
+        .LogGroup.Ref;
+      expect(propertiesOf(template, logGroup)).toMatchObject({ RetentionInDays: 30 });
+    }
+  });
+
+  it('reads the sync queue in batches with partial batch responses and capped concurrency', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: consumerId },
+      EventSourceArn: arnOf(queueId),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: pipeline.consumer.batchSize,
+      MaximumBatchingWindowInSeconds: pipeline.consumer.maxBatchingWindowSeconds,
+      ScalingConfig: { MaximumConcurrency: pipeline.consumer.maxConcurrency },
+    });
+  });
+
+  it('configures the consumer with the Hasura endpoint and the secret ARN, not the secret', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: pipeline.consumer.timeoutSeconds,
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: ServiceName.UserSync,
+          HASURA_GRAPHQL_ENDPOINT: 'https://hasura.example.com/v1/graphql',
+          HASURA_ADMIN_SECRET_ARN: { Ref: secretId },
+          HASURA_ADMIN_SECRET: Match.absent(),
+        }),
+      },
+    });
+  });
+
+  it('lets only the consumer read the Hasura admin secret', () => {
+    // Act
+    const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy).includes('secretsmanager:GetSecretValue'),
+    );
+
+    // Assess
+    expect(readers).toHaveLength(1);
+    expect(actionsOf(statementsOfFunction(template, consumerId))).toContain(
+      'secretsmanager:GetSecretValue',
+    );
+  });
+
+  it('keeps the post-authentication trigger well under the 5 s Cognito gives it', () => {
+    // Prepare
+    const timeout = propertiesOf(template, postAuthId).Timeout as number;
+
+    // Assess
+    expect(timeout).toBeLessThanOrEqual(3);
+    expect(pipeline.postAuthentication.budgetMs).toBeLessThan(timeout * 1000);
+  });
+
+  it('configures the post-authentication trigger with the bus, the fallback queue and its budget', () => {
+    // Assess
+    expect(propertiesOf(template, postAuthId).Environment).toEqual({
+      Variables: expect.objectContaining({
+        EVENT_BUS_NAME: { Ref: busId },
+        SYNC_QUEUE_URL: { Ref: queueId },
+        EVENT_SOURCE: pipeline.eventSource,
+        PUBLISHED_ATTRIBUTES: 'email',
+        PUBLISH_BUDGET_MS: String(pipeline.postAuthentication.budgetMs),
+      }),
+    });
+  });
+
+  it('allows the post-authentication trigger only PutEvents on the bus and SendMessage to the sync queue', () => {
+    // Prepare
+    const statements = statementsOfFunction(template, postAuthId);
+    const own = statements.filter(
+      (statement) => !actionsOf([statement]).every((action) => /^(logs|xray):/.test(action)),
+    );
+
+    // Assess
+    expect(own).toEqual([
+      expect.objectContaining({ Action: 'events:PutEvents', Resource: arnOf(busId) }),
+      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: arnOf(queueId) }),
+    ]);
+    expect(new Set(actionsOf(statements))).toEqual(
+      new Set([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'events:PutEvents',
+        'sqs:SendMessage',
+      ]),
+    );
+  });
+
+  it('writes logs of each function only to its own log group', () => {
+    // Assess
+    for (const id of [consumerId, postAuthId, preTokenId]) {
+      const logGroup = (propertiesOf(template, id).LoggingConfig as { LogGroup: { Ref: string } })
+        .LogGroup.Ref;
+      const logs = statementsOfFunction(template, id).filter((statement) =>
+        actionsOf([statement]).some((action) => action.startsWith('logs:')),
+      );
+      expect(logs).toEqual([expect.objectContaining({ Resource: arnOf(logGroup) })]);
+    }
+  });
+
+  it('attaches both triggers to the created user pool, pre-token as V2', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PostAuthentication: arnOf(postAuthId),
+        PreTokenGenerationConfig: { LambdaArn: arnOf(preTokenId), LambdaVersion: 'V2_0' },
+      },
+      UserPoolTier: 'ESSENTIALS',
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: arnOf(postAuthId),
+      Principal: 'cognito-idp.amazonaws.com',
+    });
+  });
+
+  it('passes the Hasura claim settings to the pre-token trigger', () => {
+    // Assess
+    expect(propertiesOf(template, preTokenId).Environment).toEqual({
+      Variables: expect.objectContaining({
+        HASURA_CLAIMS_FORMAT_V1: 'stringified_json',
+        HASURA_CLAIMS_FORMAT_V2: 'json',
+      }),
+    });
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from '@jest/globals';
+import { Stack } from 'aws-cdk-lib';
+import { Capture, Match } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { ServiceName } from '../../infra/constructs/PipelineMonitoring.js';
+import { MetricName } from '../../shared/metricNames.js';
+import { pipeline } from '../../shared/pipeline.js';
+import { functionIdOf, logicalIdOf, synthStack } from './stackFixture.js';
+
+describe('Class: PipelineMonitoring (in CognitoHasuraSyncStack)', () => {
+  const { template } = synthStack();
+  const queueId = logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: pipeline.syncQueue.name });
+  const queueName = { 'Fn::GetAtt': [queueId, 'QueueName'] };
+
+  it('raises an alarm as soon as a dead-letter queue holds a message', () => {
+    // Assess
+    for (const name of [pipeline.syncQueue.dlqName, `${pipeline.syncQueue.name}-delivery-dlq`]) {
+      const dlqId = logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: name });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  it('raises an alarm when the oldest sync message is older than 5 minutes', () => {
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: queueName }],
+      Threshold: 300,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('raises an alarm on every lost login event (PublishFailed)', () => {
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: pipeline.metricsNamespace,
+      MetricName: MetricName.PublishFailed,
+      Dimensions: [{ Name: 'service', Value: ServiceName.PostAuthentication }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('raises an alarm on consumer errors', () => {
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [
+        { Name: 'FunctionName', Value: { Ref: functionIdOf(template, ServiceName.UserSync) } },
+      ],
+      Threshold: 1,
+    });
+  });
+
+  it('draws published, fallback, synced, lag, queue depth and DLQ depth on the dashboard', () => {
+    // Prepare
+    const body = new Capture();
+
+    // Act
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardBody: body });
+    const text = JSON.stringify(body.asObject());
+
+    // Assess
+    for (const metric of [
+      MetricName.Published,
+      MetricName.FallbackUsed,
+      MetricName.PublishFailed,
+      MetricName.UsersSynced,
+      MetricName.SyncLag,
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateAgeOfOldestMessage',
+    ]) {
+      expect(text).toContain(`\\"${metric}\\"`);
+    }
+    expect(text).toContain(pipeline.metricsNamespace);
+  });
+
+  it('notifies the alarm topic on alarm and on recovery when one is given', () => {
+    // Prepare
+    const topicArn = 'arn:aws:sns:eu-west-1:123456789012:ops';
+    const { template: withTopic } = synthStack({
+      alarmTopic: sns.Topic.fromTopicArn(new Stack(), 'Ops', topicArn),
+    });
+
+    // Assess
+    const alarms = Object.values(withTopic.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(5);
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({
+        Properties: { AlarmActions: [topicArn], OKActions: [topicArn] },
+      });
+    }
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
+  });
+});

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Context } from 'aws-lambda';
+import { loginRecords, sqsEvent } from '../../fixtures/sqs/sqsFactories.js';
+import { type FakeHasura, insertedAll, startFakeHasura } from './fakeHasuraServer.js';
+import { ADMIN_SECRET } from './harness.js';
+
+const context: Context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'user-sync',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:user-sync',
+  memoryLimitInMB: '512',
+  awsRequestId: '5d2f2a1e-0b7c-4c1e-9f7a-2f1b3c4d5e6f',
+  logGroupName: '/aws/lambda/user-sync',
+  logStreamName: '2026/11/26/[$LATEST]abcdef',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};
+
+describe('Function: handler', () => {
+  const saved = { ...process.env };
+  const printed = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  const warned = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  let fake: FakeHasura;
+
+  beforeAll(async () => {
+    fake = await startFakeHasura(insertedAll);
+    Object.assign(process.env, {
+      HASURA_GRAPHQL_ENDPOINT: fake.url,
+      HASURA_ADMIN_SECRET: ADMIN_SECRET,
+      POWERTOOLS_DEV: 'true',
+      POWERTOOLS_METRICS_DISABLED: 'false',
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    });
+  });
+
+  afterAll(async () => {
+    process.env = saved;
+    printed.mockRestore();
+    warned.mockRestore();
+    errors.mockRestore();
+    await fake.stop();
+  });
+
+  it('syncs a batch through middy and flushes the metrics without printing the secret', async () => {
+    // Prepare
+    const { handler } = await import('../../../services/user-sync/handler.js');
+
+    // Act
+    const result = await handler(sqsEvent(loginRecords(3)), context);
+
+    // Assess
+    const output = JSON.stringify([printed.mock.calls, warned.mock.calls, errors.mock.calls]);
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(fake.requests).toHaveLength(1);
+    expect(output).toContain('UsersSynced');
+    expect(output).toContain('HasuraRequests');
+    expect(output).not.toContain(ADMIN_SECRET);
+  });
+});
