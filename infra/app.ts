@@ -6,8 +6,13 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  ContextKey,
+  contextBoolean,
+  contextString,
+  stackPropsFromContext,
+} from './stackPropsFromContext.js';
 import { CognitoHasuraSyncStack } from './stacks/CognitoHasuraSyncStack.js';
-import { ContextKey, contextBoolean, contextString, stackPropsFromContext } from './stackPropsFromContext.js';
 
 const app = new App();
 const read = (key: string): unknown => app.node.tryGetContext(key);

@@ -3,12 +3,12 @@ import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { loadPostAuthenticationConfig } from '../services/post-authentication/config.js';
 import {
   PUBLISH_MAX_ATTEMPTS,
   type PublishClients,
   publishTimeouts,
 } from '../services/post-authentication/createPublishClients.js';
-import { loadPostAuthenticationConfig } from '../services/post-authentication/config.js';
 import {
   createPostAuthenticationHandler,
   type PostAuthenticationHandler,

@@ -11,8 +11,8 @@ import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
-  type SQSClient,
   SetQueueAttributesCommand,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { loginEventPattern, pipeline } from '../shared/pipeline.js';
 

@@ -120,7 +120,8 @@ export const postAuthenticationEvent = (
  */
 export const simulateLogins = async (options: SimulateLoginsOptions): Promise<SimulationResult> => {
   const { logins, users } = options;
-  if (!Number.isInteger(logins) || logins < 0) throw new RangeError('logins must be an integer ≥ 0');
+  if (!Number.isInteger(logins) || logins < 0)
+    throw new RangeError('logins must be an integer ≥ 0');
   if (!Number.isInteger(users) || users < 1) throw new RangeError('users must be an integer ≥ 1');
   const population = Array.from({ length: Math.min(users, Math.max(logins, 1)) }, (_, index) =>
     simulatedUser(index),

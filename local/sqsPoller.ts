@@ -12,6 +12,7 @@ import { createLambdaContext, toSqsEvent } from './lambdaInvocation.js';
 export type SqsBatchHandler = (
   event: SQSEvent,
   context: Context,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler may be a plain `async () => {}`, as in Lambda.
 ) => Promise<SQSBatchResponse | undefined | null | void>;
 
 /** What happened to one batch, given to {@link SqsPollerOptions.onBatch}. */

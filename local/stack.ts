@@ -3,9 +3,13 @@ import type { PostAuthenticationHandler } from '../services/post-authentication/
 import type { Env } from '../shared/env.js';
 import { pipeline } from '../shared/pipeline.js';
 import { type HasuraTarget, startHasuraTarget } from './hasuraTarget.js';
-import { LOCAL_SETTINGS } from './localSettings.js';
 import { createLocalAwsClients, type LocalAwsClients } from './localAwsClients.js';
-import { buildPostAuthentication, buildUserSync, type LocalPostAuthentication } from './localHandlers.js';
+import {
+  buildPostAuthentication,
+  buildUserSync,
+  type LocalPostAuthentication,
+} from './localHandlers.js';
+import { LOCAL_SETTINGS } from './localSettings.js';
 import { type MotoServer, startMotoServer } from './motoServer.js';
 import { type ProvisionedPipeline, provisionPipeline } from './provisionPipeline.js';
 import { MetricTotals } from './recordingMetrics.js';
@@ -127,25 +131,30 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   };
   try {
     const region = options.region ?? LOCAL_SETTINGS.region;
-    let moto: MotoServer | undefined;
-    if (options.awsEndpoint === undefined) {
-      moto = await startMotoServer();
-      cleanups.push(() => moto?.stop());
-    }
+    const adminSecret = options.adminSecret ?? LOCAL_SETTINGS.adminSecret;
+    // moto and the engine take seconds each to boot: start them side by side.
+    const [motoStart, hasuraStart] = await Promise.allSettled([
+      options.awsEndpoint === undefined ? startMotoServer() : Promise.resolve(undefined),
+      startHasuraTarget({
+        adminSecret,
+        ...(options.hasuraGraphqlUrl === undefined
+          ? {}
+          : { external: { graphqlUrl: options.hasuraGraphqlUrl } }),
+        ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+        ...(options.databaseSchema === undefined ? {} : { schema: options.databaseSchema }),
+      }),
+    ]);
+    const moto: MotoServer | undefined =
+      motoStart.status === 'fulfilled' ? motoStart.value : undefined;
+    if (moto !== undefined) cleanups.push(() => moto.stop());
+    if (hasuraStart.status === 'fulfilled') cleanups.push(() => hasuraStart.value.stop());
+    if (motoStart.status === 'rejected') throw motoStart.reason;
+    if (hasuraStart.status === 'rejected') throw hasuraStart.reason;
+    const hasura = hasuraStart.value;
+
     const awsEndpoint = options.awsEndpoint ?? moto?.endpoint ?? '';
     const aws = createLocalAwsClients(awsEndpoint, region, options.env ?? {});
     cleanups.push(() => aws.destroy());
-
-    const adminSecret = options.adminSecret ?? LOCAL_SETTINGS.adminSecret;
-    const hasura = await startHasuraTarget({
-      adminSecret,
-      ...(options.hasuraGraphqlUrl === undefined
-        ? {}
-        : { external: { graphqlUrl: options.hasuraGraphqlUrl } }),
-      ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
-      ...(options.databaseSchema === undefined ? {} : { schema: options.databaseSchema }),
-    });
-    cleanups.push(() => hasura.stop());
 
     const env = options.env ?? {};
     const provisioned = await provisionPipeline(aws, {

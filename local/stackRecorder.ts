@@ -82,7 +82,9 @@ const detailOf = (body: string): { eventId?: string; authenticatedAt?: string } 
   try {
     const parsed: unknown = JSON.parse(body);
     const detail =
-      typeof parsed === 'object' && parsed !== null ? (parsed as { detail?: unknown }).detail : undefined;
+      typeof parsed === 'object' && parsed !== null
+        ? (parsed as { detail?: unknown }).detail
+        : undefined;
     if (typeof detail !== 'object' || detail === null) return {};
     const { eventId, authenticatedAt } = detail as Record<string, unknown>;
     return {
@@ -116,7 +118,8 @@ export const createStackRecorder = (totals: MetricTotals, engine?: HasuraEngine)
       for (const record of report.event.Records) {
         if (failed.has(record.messageId)) continue;
         const { authenticatedAt } = detailOf(record.body);
-        if (authenticatedAt !== undefined) lags.push(Math.max(0, now - Date.parse(authenticatedAt)));
+        if (authenticatedAt !== undefined)
+          lags.push(Math.max(0, now - Date.parse(authenticatedAt)));
       }
     },
     onPollerError: (error) => {

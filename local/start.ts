@@ -16,7 +16,8 @@ import { createStatusLine } from './statusLine.js';
 
 const positiveInteger = (value: string): number => {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('not a positive integer');
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new InvalidArgumentError('not a positive integer');
   return parsed;
 };
 
@@ -48,7 +49,8 @@ const waitForSync = async (
     status(
       `waiting for the sync: ${simulation.users.length - unsynced}/${simulation.users.length} users up to date · sync queue ${sync.total} · subscriber queue ${subscriber.total}`,
     );
-    const drained = sync.total === 0 && (stack.subscriberPoller === undefined || subscriber.total === 0);
+    const drained =
+      sync.total === 0 && (stack.subscriberPoller === undefined || subscriber.total === 0);
     if ((unsynced === 0 && drained) || Date.now() > deadline) break;
     await sleep(250);
   }
@@ -117,7 +119,8 @@ const main = async (): Promise<number> => {
     };
     out.write(formatSummary(summary));
     out.write(formatEndpoints(stack));
-    const failed = summary.unsynced > 0 || summary.dlqDepth > 0 || summary.snapshot.publishFailed > 0;
+    const failed =
+      summary.unsynced > 0 || summary.dlqDepth > 0 || summary.snapshot.publishFailed > 0;
     if (flags.once || interrupted.signal.aborted) {
       if (interrupted.signal.aborted) return 130;
       return failed ? 1 : 0;

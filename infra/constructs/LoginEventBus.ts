@@ -127,6 +127,7 @@ export class LoginEventBus extends Construct {
     const conditions = {
       StringEqualsIfExists: {
         // Each account manages only the rules it created, and only for login events.
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
         'events:creatorAccount': '${aws:PrincipalAccount}',
         'events:source': source,
       },

@@ -67,7 +67,10 @@ export class PipelineMonitoring extends Construct {
 
     for (const [label, dlq] of Object.entries(props.deadLetterQueues)) {
       alarms[`${label}HasMessages`] = dlq
-        .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
+        .metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        })
         .createAlarm(this, `${label}HasMessages`, {
           alarmDescription: `${label} holds messages: inspect them, then run replay-dlq`,
           threshold: 1,
@@ -79,22 +82,25 @@ export class PipelineMonitoring extends Construct {
     alarms.OldestMessageAge = props.syncQueue
       .metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' })
       .createAlarm(this, 'OldestMessageAge', {
-        alarmDescription: 'Login events wait too long in the sync queue: is the consumer or Hasura down?',
+        alarmDescription:
+          'Login events wait too long in the sync queue: is the consumer or Hasura down?',
         threshold: threshold.toSeconds(),
         evaluationPeriods: 5,
         datapointsToAlarm: 3,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-    alarms.PublishFailed = serviceMetric(ServiceName.PostAuthentication, MetricName.PublishFailed)
-      .createAlarm(this, 'PublishFailed', {
-        alarmDescription:
-          'A login event reached neither EventBridge nor the sync queue: run backfill to repair',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+    alarms.PublishFailed = serviceMetric(
+      ServiceName.PostAuthentication,
+      MetricName.PublishFailed,
+    ).createAlarm(this, 'PublishFailed', {
+      alarmDescription:
+        'A login event reached neither EventBridge nor the sync queue: run backfill to repair',
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     alarms.ConsumerErrors = props.consumer
       .metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' })
       .createAlarm(this, 'ConsumerErrors', {

@@ -64,16 +64,20 @@ export class QueueWithDeadLetterQueue extends Construct {
     super(scope, id);
     const visibilityTimeout =
       props.visibilityTimeout ?? Duration.seconds(pipeline.syncQueue.visibilityTimeoutSeconds);
-    const retentionPeriod = props.retentionPeriod ?? Duration.days(pipeline.syncQueue.retentionDays);
+    const retentionPeriod =
+      props.retentionPeriod ?? Duration.days(pipeline.syncQueue.retentionDays);
     const deadLetterRetentionPeriod =
       props.deadLetterRetentionPeriod ?? Duration.days(pipeline.syncQueue.dlqRetentionDays);
     const maxReceiveCount = props.maxReceiveCount ?? pipeline.syncQueue.maxReceiveCount;
-    validate(id, { visibilityTimeout, retentionPeriod, deadLetterRetentionPeriod, maxReceiveCount });
+    validate(id, {
+      visibilityTimeout,
+      retentionPeriod,
+      deadLetterRetentionPeriod,
+      maxReceiveCount,
+    });
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      ...(props.deadLetterQueueName === undefined
-        ? {}
-        : { queueName: props.deadLetterQueueName }),
+      ...(props.deadLetterQueueName === undefined ? {} : { queueName: props.deadLetterQueueName }),
       retentionPeriod: deadLetterRetentionPeriod,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

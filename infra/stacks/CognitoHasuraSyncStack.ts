@@ -1,5 +1,5 @@
 import { CfnOutput, CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -11,6 +11,7 @@ import { LoginEventBus } from '../constructs/LoginEventBus.js';
 import { LoginEventSubscriber } from '../constructs/LoginEventSubscriber.js';
 import { PipelineMonitoring, ServiceName } from '../constructs/PipelineMonitoring.js';
 import { SyncFunction } from '../constructs/SyncFunction.js';
+import { UserPoolTriggers } from '../constructs/UserPoolTriggers.js';
 import type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
 import { validateStackProps } from './validateStackProps.js';
 
@@ -158,7 +159,12 @@ export class CognitoHasuraSyncStack extends Stack {
       }),
     });
 
-    this.userPool = this.wireUserPool(props, preTokenVersion);
+    this.userPool = new UserPoolTriggers(this, 'Cognito', {
+      postAuthentication: this.postAuthentication,
+      preTokenGeneration: this.preTokenGeneration,
+      preTokenGenerationVersion: preTokenVersion,
+      ...pick(props, ['userPoolId']),
+    }).userPool;
 
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       syncQueue,
@@ -219,63 +225,6 @@ export class CognitoHasuraSyncStack extends Stack {
     // Secret declares optional members that ISecret requires; they only differ under
     // exactOptionalPropertyTypes, so the widening is safe.
     return secret as unknown as secretsmanager.ISecret;
-  }
-
-  /** Attaches the triggers to a created pool, or lets an existing pool invoke them. */
-  private wireUserPool(
-    props: CognitoHasuraSyncStackProps,
-    preTokenVersion: 'V1' | 'V2',
-  ): cognito.IUserPool {
-    if (props.userPoolId !== undefined) {
-      const pool = cognito.UserPool.fromUserPoolId(this, 'UserPool', props.userPoolId);
-      // CloudFormation cannot add triggers to a pool it does not own: allow the invocation and
-      // output the ARNs for `aws cognito-idp update-user-pool --lambda-config`.
-      for (const fn of [this.postAuthentication, this.preTokenGeneration]) {
-        fn.addPermission('CognitoInvoke', {
-          principal: new iam.ServicePrincipal('cognito-idp.amazonaws.com'),
-          sourceArn: pool.userPoolArn,
-          sourceAccount: this.account,
-        });
-      }
-      return pool;
-    }
-    const pool = new cognito.UserPool(this, 'UserPool', {
-      userPoolName: 'cognito-hasura-sync',
-      // The V2 pre-token event needs the Essentials (or Plus) feature plan.
-      featurePlan: cognito.FeaturePlan.ESSENTIALS,
-      selfSignUpEnabled: false,
-      signInAliases: { email: true },
-      autoVerify: { email: true },
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      mfa: cognito.Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-      },
-    });
-    pool.addTrigger(cognito.UserPoolOperation.POST_AUTHENTICATION, this.postAuthentication);
-    pool.addTrigger(
-      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
-      this.preTokenGeneration,
-      preTokenVersion === 'V2' ? cognito.LambdaVersion.V2_0 : cognito.LambdaVersion.V1_0,
-    );
-    Validations.of(pool).acknowledge(
-      {
-        id: 'AwsSolutions-COG2',
-        reason:
-          'MFA is offered (TOTP) but not required: whether sign-in demands it is the application owner’s decision, not this sync pipeline’s; pass userPoolId to use a pool with your own policy.',
-      },
-      {
-        id: 'AwsSolutions-COG8',
-        reason:
-          'The Plus feature plan (threat protection) is billed per monthly active user and the pipeline does not need it; Essentials is enough for the pre-token V2 trigger. Use your own pool (userPoolId) to choose Plus.',
-      },
-    );
-    return pool;
   }
 
   /** Outputs the operator CLI and the Cognito wiring need. */

@@ -79,9 +79,7 @@ const userPool = (stack: Stack, id: string): void => {
   if (Token.isUnresolved(id)) return;
   const match = USER_POOL_ID.exec(id);
   if (match === null) {
-    throw new InvalidStackPropsError(
-      `userPoolId must look like eu-west-1_AbCdEf123, got "${id}"`,
-    );
+    throw new InvalidStackPropsError(`userPoolId must look like eu-west-1_AbCdEf123, got "${id}"`);
   }
   const poolRegion = match[1];
   if (!Token.isUnresolved(stack.region) && poolRegion !== stack.region) {
@@ -92,8 +90,9 @@ const userPool = (stack: Stack, id: string): void => {
 };
 
 const consumer = (props: CognitoHasuraSyncStackProps): void => {
-  const timeout = (props.consumerTimeout ?? Duration.seconds(pipeline.consumer.timeoutSeconds))
-    .toSeconds();
+  const timeout = (
+    props.consumerTimeout ?? Duration.seconds(pipeline.consumer.timeoutSeconds)
+  ).toSeconds();
   const visibility = pipeline.syncQueue.visibilityTimeoutSeconds;
   if (timeout * 6 > visibility) {
     throw new InvalidStackPropsError(

@@ -6,16 +6,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { type AuthConfig, resolveSession } from './auth.js';
-import { Catalog } from './catalog.js';
-import { openDatabase } from './database.js';
+import { createEngineCore } from './engineCore.js';
 import { apiErrorBody, graphqlErrorBody, HasuraError, isHasuraError, notFoundBody } from './errors.js';
-import { GraphqlExecutor } from './executor.js';
 import { createJwtVerifier } from './jwtConfig.js';
-import { MetadataApi } from './metadataApi.js';
 import { ADMIN_ROLE } from './permissions.js';
-import { applyMetadata, applyMigrations, defaultProjectDir } from './projectLoader.js';
 import { readJsonBody } from './requestBody.js';
-import { SchemaCache } from './schemaBuilder.js';
 
 /** Options of {@link startHasuraEngine}. */
 export interface HasuraEngineOptions {
@@ -89,28 +84,14 @@ const listen = (server: Server, port: number): Promise<number> =>
 export const startHasuraEngine = async (
   options: HasuraEngineOptions = {},
 ): Promise<HasuraEngine> => {
-  const schema = options.schema ?? 'public';
-  const db = await openDatabase({ databaseUrl: options.databaseUrl, schema });
-  const catalog = new Catalog(schema);
-  const metadata = new MetadataApi(db, catalog);
-  const executor = new GraphqlExecutor(db, catalog, new SchemaCache(catalog));
+  // Auth first: a bad JWT secret must fail before a database is opened.
   const auth: AuthConfig = {
     adminSecret: options.adminSecret,
     jwt: options.jwtSecret === undefined ? undefined : await createJwtVerifier(options.jwtSecret),
     unauthorizedRole: options.unauthorizedRole,
   };
+  const { db, metadata, executor } = await createEngineCore(options);
   const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
-  try {
-    if (options.applyProject ?? true) {
-      const projectDir = options.projectDir ?? defaultProjectDir();
-      await applyMigrations(db, projectDir, schema);
-      await applyMetadata(metadata, projectDir);
-    }
-    await catalog.refresh(db);
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
 
   let graphqlRequests = 0;
   const handleGraphql = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -175,7 +156,13 @@ export const startHasuraEngine = async (
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 
-  const port = await listen(server, options.port ?? 0);
+  let port: number;
+  try {
+    port = await listen(server, options.port ?? 0);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   let listening = true;
   const close = async (): Promise<void> => {
     if (!listening) return;

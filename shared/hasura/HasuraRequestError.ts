@@ -21,7 +21,7 @@ export class HasuraRequestError extends SyncError {
   public readonly failureClass: HasuraFailureClass;
   /**
    * Hasura's `errors[0].extensions.code`, or one of `network-error`, `timeout`, `http-<status>`,
-   * `invalid-response`, `secret-unavailable`.
+   * `invalid-response`, `secret-unavailable`, `time-budget` (no time left to try).
    */
   public readonly code: string;
   /** HTTP status of the answer, when there was one. */

@@ -81,8 +81,10 @@ const fromResponse = (
   const retryableStatus =
     status !== undefined && (status >= 500 || status === 429 || status === 408);
   if (first === undefined) {
+    // 413: the batch is too large for a proxy in front of Hasura; halves will pass.
+    const failureClass = retryableStatus ? 'transient' : status === 413 ? 'data' : 'other';
     return new HasuraRequestError(
-      retryableStatus ? 'transient' : 'other',
+      failureClass,
       `http-${status ?? 'unknown'}`,
       `HTTP ${status ?? 'unknown'} without GraphQL errors`,
       { status, cause: undefined },
@@ -107,6 +109,7 @@ const fromResponse = (
  * |---|---|
  * | socket error, DNS, connection refused/reset, timeout/abort | transient |
  * | HTTP 5xx, 429, 408 | transient |
+ * | HTTP 413 (request too large: splitting the batch helps) | data |
  * | `postgres-error` (e.g. "connection error"), `concurrent-update` | transient |
  * | `constraint-violation`, `data-exception`, `permission-error` | data |
  * | `validation-failed` / `parse-failed` on an input value (`…args.objects[i].col`) | data |

@@ -1,11 +1,14 @@
 /**
  * The local Hasura engine's overhead: one 100-row `insert_users` with `on_conflict` over HTTP
  * against the same upsert as one raw SQL statement on the same database (no HTTP, no GraphQL).
- * Prints mean and p50 per request and the ratio, on PGlite and — when DATABASE_URL is set (or
- * PostgreSQL answers at the default local URL) — on the real PostgreSQL server.
+ * Prints mean and p50 per request and the ratios, on PGlite and — when DATABASE_URL is set (or
+ * PostgreSQL answers at the default local URL) — on the real PostgreSQL server. On PGlite it
+ * also times the engine in-process (everything but the loopback HTTP hop), because the raw
+ * statement on an embedded database has no network hop at all to compare with.
  *
  * Usage: npx tsx test/bench/engineOverhead.ts [iterations]
  */
+import { createEngineCore } from '../../local/hasura/engineCore.js';
 import { type HasuraEngine, startHasuraEngine } from '../../local/hasura/server.js';
 
 const ROWS = 100;
@@ -57,6 +60,18 @@ const percentile = (values: number[], p: number): number => {
 };
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 
+/** Prints both paths and returns the ratio of medians (robust to load spikes of a shared box). */
+const summarize = (label: string, engineTimes: number[], sqlTimes: number[]): number => {
+  const ratio = percentile(engineTimes, 50) / percentile(sqlTimes, 50);
+  console.log(
+    `${label}: raw SQL p50 ${percentile(sqlTimes, 50).toFixed(2)} ms (mean ${mean(sqlTimes).toFixed(2)}), ` +
+      `engine p50 ${percentile(engineTimes, 50).toFixed(2)} ms (mean ${mean(engineTimes).toFixed(2)}), ` +
+      `ratio of medians ${ratio.toFixed(2)}x, of means ${(mean(engineTimes) / mean(sqlTimes)).toFixed(2)}x ` +
+      `over ${iterations} requests of ${ROWS} rows`,
+  );
+  return ratio;
+};
+
 const measure = async (engine: HasuraEngine, label: string): Promise<number> => {
   const statement = rawStatement(ROWS);
   const viaEngine = async (seed: number) => {
@@ -87,13 +102,53 @@ const measure = async (engine: HasuraEngine, label: string): Promise<number> => 
     await viaSql(1001 + 2 * i);
     sqlTimes.push(performance.now() - start);
   }
-  const ratio = mean(engineTimes) / mean(sqlTimes);
-  console.log(
-    `${label}: raw SQL mean ${mean(sqlTimes).toFixed(2)} ms (p50 ${percentile(sqlTimes, 50).toFixed(2)}), ` +
-      `engine mean ${mean(engineTimes).toFixed(2)} ms (p50 ${percentile(engineTimes, 50).toFixed(2)}), ` +
-      `ratio ${ratio.toFixed(2)}x over ${iterations} requests of ${ROWS} rows`,
-  );
-  return ratio;
+  return summarize(label, engineTimes, sqlTimes);
+};
+
+/** The engine's own cost: the same request through the executor, without the HTTP hop. */
+const measureInProcess = async (): Promise<number> => {
+  const core = await createEngineCore();
+  const session = { role: 'admin', variables: {}, isAdminSecret: true };
+  const statement = rawStatement(ROWS);
+  const viaEngine = (seed: number) =>
+    core.executor.run({ query: MUTATION, variables: { objects: batch(seed) } }, session);
+  const viaSql = (seed: number) =>
+    core.db.query(
+      statement,
+      batch(seed).flatMap((row) => RAW_COLUMNS.map((column) => row[column])),
+    );
+  try {
+    for (let i = 0; i < WARMUP; i += 1) {
+      await viaEngine(i);
+      await viaSql(i + WARMUP);
+    }
+    const engineTimes: number[] = [];
+    const sqlTimes: number[] = [];
+    const engineCpu: number[] = [];
+    const sqlCpu: number[] = [];
+    // CPU time of this process as well as wall time: PGlite runs in-process, so CPU time is its
+    // cost, unaffected by other processes competing for the cores.
+    const cpuMs = (since: NodeJS.CpuUsage) => {
+      const used = process.cpuUsage(since);
+      return (used.user + used.system) / 1000;
+    };
+    for (let i = 0; i < iterations; i += 1) {
+      let cpu = process.cpuUsage();
+      let start = performance.now();
+      await viaEngine(1000 + 2 * i);
+      engineTimes.push(performance.now() - start);
+      engineCpu.push(cpuMs(cpu));
+      cpu = process.cpuUsage();
+      start = performance.now();
+      await viaSql(1001 + 2 * i);
+      sqlTimes.push(performance.now() - start);
+      sqlCpu.push(cpuMs(cpu));
+    }
+    summarize('PGlite, engine in-process (no HTTP), wall time', engineTimes, sqlTimes);
+    return summarize('PGlite, engine in-process (no HTTP), CPU time', engineCpu, sqlCpu);
+  } finally {
+    await core.db.close();
+  }
 };
 
 const run = async (label: string, databaseUrl?: string): Promise<number> => {
@@ -110,7 +165,7 @@ const run = async (label: string, databaseUrl?: string): Promise<number> => {
   }
 };
 
-const ratios = [await run('PGlite')];
+const ratios = [await measureInProcess(), await run('PGlite, engine over HTTP')];
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 try {
   ratios.push(await run('PostgreSQL', databaseUrl));

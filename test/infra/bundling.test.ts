@@ -44,37 +44,43 @@ describe('Class: SyncFunction (bundled by the local esbuild)', () => {
     return join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
   };
 
-  it.each(Object.values(ServiceName))('bundles %s into one ESM file with a source map', (service) => {
-    // Prepare
-    const dir = assetDirOf(service);
+  it.each(Object.values(ServiceName))(
+    'bundles %s into one ESM file with a source map',
+    (service) => {
+      // Prepare
+      const dir = assetDirOf(service);
 
-    // Act
-    const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      // Act
+      const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
 
-    // Assess
-    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
-    expect(bundle.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
-    expect(propertiesOf(template, functionIdOf(template, service))).toMatchObject({
-      Handler: 'index.handler',
-      Runtime: 'nodejs22.x',
-    });
-  });
+      // Assess
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+      expect(bundle.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      expect(propertiesOf(template, functionIdOf(template, service))).toMatchObject({
+        Handler: 'index.handler',
+        Runtime: 'nodejs22.x',
+      });
+    },
+  );
 
-  it.each(Object.values(ServiceName))('loads the %s bundle as an ES module exporting handler', (service) => {
-    // Prepare
-    const dir = assetDirOf(service);
-    const probe =
-      "const m = await import('./index.mjs'); process.stdout.write(typeof m.handler);";
+  it.each(Object.values(ServiceName))(
+    'loads the %s bundle as an ES module exporting handler',
+    (service) => {
+      // Prepare
+      const dir = assetDirOf(service);
+      const probe =
+        "const m = await import('./index.mjs'); process.stdout.write(typeof m.handler);";
 
-    // Act
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...HANDLER_ENV },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+      // Act
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', ...HANDLER_ENV },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
 
-    // Assess
-    expect(output).toBe('function');
-  });
+      // Assess
+      expect(output).toBe('function');
+    },
+  );
 });

@@ -89,6 +89,7 @@ describe('Class: LoginEventBus (in CognitoHasuraSyncStack)', () => {
         }),
         Condition: {
           StringEqualsIfExists: {
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
             'events:creatorAccount': '${aws:PrincipalAccount}',
             'events:source': pipeline.eventSource,
           },
@@ -111,6 +112,7 @@ describe('Class: LoginEventBus (in CognitoHasuraSyncStack)', () => {
         Condition: Match.objectLike({
           StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
           StringEqualsIfExists: Match.objectLike({
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
             'events:creatorAccount': '${aws:PrincipalAccount}',
           }),
         }),

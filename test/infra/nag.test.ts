@@ -21,7 +21,10 @@ describe('Class: AwsSolutionsChecks (cdk-nag) on CognitoHasuraSyncStack', () => 
   it('reports no unacknowledged finding for the stack with a created pool and secret', () => {
     // Prepare
     const app = new App();
-    new CognitoHasuraSyncStack(app, 'Created', { hasuraGraphqlEndpoint: HASURA_ENDPOINT, bundle: false });
+    new CognitoHasuraSyncStack(app, 'Created', {
+      hasuraGraphqlEndpoint: HASURA_ENDPOINT,
+      bundle: false,
+    });
 
     // Act
     const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
@@ -57,7 +60,10 @@ describe('Class: AwsSolutionsChecks (cdk-nag) on CognitoHasuraSyncStack', () => 
   it('gives every acknowledged rule a reason of a full sentence', () => {
     // Prepare
     const app = new App();
-    new CognitoHasuraSyncStack(app, 'Reasons', { hasuraGraphqlEndpoint: HASURA_ENDPOINT, bundle: false });
+    new CognitoHasuraSyncStack(app, 'Reasons', {
+      hasuraGraphqlEndpoint: HASURA_ENDPOINT,
+      bundle: false,
+    });
 
     // Act
     const acknowledged = acknowledgments(app);

@@ -73,7 +73,8 @@ export const functionIdOf = (template: Template, service: string): string => {
         `"POWERTOOLS_SERVICE_NAME":"${service}"`,
       ),
   );
-  if (found.length !== 1) throw new Error(`Expected one function of ${service}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`Expected one function of ${service}, found ${found.length}`);
   return (found[0] as [string, unknown])[0];
 };
 
@@ -106,4 +107,3 @@ export const actionsOf = (statements: readonly Statement[]): string[] =>
   statements.flatMap((statement) =>
     Array.isArray(statement.Action) ? statement.Action : [statement.Action],
   );
-

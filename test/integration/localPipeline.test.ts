@@ -110,7 +110,9 @@ describe('Function: startLocalStack', () => {
 
     // Act
     await Promise.all(
-      [rejected, ...siblings].map((user) => stack().postAuthentication(postAuthenticationEvent(user))),
+      [rejected, ...siblings].map((user) =>
+        stack().postAuthentication(postAuthenticationEvent(user)),
+      ),
     );
     await eventually(
       async () =>

@@ -4,7 +4,16 @@ import {
   SendMessageBatchCommand,
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  jest,
+} from '@jest/globals';
 import type { SQSEvent } from 'aws-lambda';
 import { createLocalAwsClients, type LocalAwsClients } from '../../local/localAwsClients.js';
 import { type MotoServer, startMotoServer } from '../../local/motoServer.js';
@@ -82,7 +91,10 @@ describe('Function: startSqsPoller', () => {
     const remaining: number[] = [];
     // Long enough that nothing is redelivered while a batch is gathered under a loaded machine.
     await aws.sqs.send(
-      new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { VisibilityTimeout: '30' } }),
+      new SetQueueAttributesCommand({
+        QueueUrl: queue.url,
+        Attributes: { VisibilityTimeout: '30' },
+      }),
     );
     await send(Array.from({ length: 25 }, (_, index) => JSON.stringify({ index })));
 
@@ -150,10 +162,7 @@ describe('Function: startSqsPoller', () => {
         };
       },
     });
-    await eventually(
-      async () => (await queueDepth(aws.sqs, queue.dlqUrl)) === 1,
-      20_000,
-    );
+    await eventually(async () => (await queueDepth(aws.sqs, queue.dlqUrl)) === 1, 20_000);
 
     // Assess
     expect(receiveCounts.get('{"poison":true}')).toEqual(['1', '2', '3', '4', '5']);
@@ -175,7 +184,9 @@ describe('Function: startSqsPoller', () => {
       maxBatchingWindowMs: 300,
       maxConcurrency: 1,
       handler: async (event) => {
-        receiveCounts.push(event.Records.map((record) => record.attributes.ApproximateReceiveCount));
+        receiveCounts.push(
+          event.Records.map((record) => record.attributes.ApproximateReceiveCount),
+        );
         if (receiveCounts.length === 1) throw new Error('boom');
         return undefined;
       },
@@ -207,7 +218,9 @@ describe('Function: startSqsPoller', () => {
       timeoutMs: 300,
       handler: async (event, context) => {
         if (event.Records[0]?.attributes.ApproximateReceiveCount === '1') {
-          await new Promise((resolve) => setTimeout(resolve, context.getRemainingTimeInMillis() + 200));
+          await new Promise((resolve) =>
+            setTimeout(resolve, context.getRemainingTimeInMillis() + 200),
+          );
         }
         return { batchItemFailures: [] };
       },
@@ -255,7 +268,10 @@ describe('Function: startSqsPoller', () => {
     // Prepare
     const sizes: number[] = [];
     await aws.sqs.send(
-      new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { VisibilityTimeout: '30' } }),
+      new SetQueueAttributesCommand({
+        QueueUrl: queue.url,
+        Attributes: { VisibilityTimeout: '30' },
+      }),
     );
     await send(Array.from({ length: 45 }, (_, index) => `{"c":${index}}`));
 
@@ -283,7 +299,10 @@ describe('Function: startSqsPoller', () => {
     let peak = 0;
     let handled = 0;
     await aws.sqs.send(
-      new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { VisibilityTimeout: '30' } }),
+      new SetQueueAttributesCommand({
+        QueueUrl: queue.url,
+        Attributes: { VisibilityTimeout: '30' },
+      }),
     );
     await send(Array.from({ length: 30 }, (_, index) => `{"d":${index}}`));
 

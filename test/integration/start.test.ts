@@ -73,7 +73,9 @@ describe('Function: npm start (local/start.ts)', () => {
     // Assess
     const output = run.output();
     expect(code).toBe(0);
-    expect(output).toMatch(/logins published\s+60 \(EventBridge \d+, via fallback to SQS \d+, lost 0\)/);
+    expect(output).toMatch(
+      /logins published\s+60 \(EventBridge \d+, via fallback to SQS \d+, lost 0\)/,
+    );
     expect(output).toMatch(/users in Hasura\s+20 \(every simulated user up to date\)/);
     expect(output).toMatch(/sync DLQ depth\s+0/);
     expect(output).toMatch(/sync lag\s+p50 \d+ ms, p99 \d+ ms/);

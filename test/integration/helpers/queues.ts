@@ -46,7 +46,11 @@ export const receiveAll = async (
       throw new Error(`received ${bodies.length} of ${count} messages within ${timeoutMs} ms`);
     }
     const { Messages: messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+      }),
     );
     if (messages.length === 0) continue;
     bodies.push(...messages.map((message) => message.Body ?? ''));

@@ -28,6 +28,7 @@ describe('Function: classifyHasuraError', () => {
     [502, 'transient'],
     [503, 'transient'],
     [429, 'transient'],
+    [413, 'data'],
     [404, 'other'],
     [401, 'other'],
   ])('classifies HTTP %i without GraphQL errors as %s', (status, failureClass) => {
