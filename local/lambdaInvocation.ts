@@ -99,11 +99,14 @@ export interface LambdaContextOptions {
   /** The function's timeout: `getRemainingTimeInMillis()` counts down from it. */
   readonly timeoutMs: number;
   /**
-   * Region and account for the function ARN.
-   * @default - region us-east-1, account 000000000000 (moto's default account is 123456789012; the ARN is only informative)
+   * Region of the function ARN.
+   * @default 'us-east-1'
    */
   readonly region?: string;
-  /** @default '000000000000' */
+  /**
+   * Account of the function ARN.
+   * @default '000000000000'
+   */
   readonly accountId?: string;
   /** @default 512 */
   readonly memoryMiB?: number;
@@ -134,4 +137,29 @@ export const createLambdaContext = (options: LambdaContextOptions): Context => {
     fail: unsupported,
     succeed: unsupported,
   };
+};
+
+/**
+ * The ids to leave on the queue, from the handler's answer, by Lambda's rules: no answer or an
+ * empty list means all succeeded; an identifier that is empty or not in the batch fails the
+ * whole batch.
+ *
+ * @throws Error when the answer is invalid (the caller fails the whole batch).
+ */
+export const failedIdsOf = (response: unknown, event: SQSEvent): string[] => {
+  const all = event.Records.map((record) => record.messageId);
+  if (response === undefined || response === null) return [];
+  if (typeof response !== 'object') throw new Error('the handler answered a non-object');
+  const failures: unknown = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === undefined || failures === null) return [];
+  if (!Array.isArray(failures)) throw new Error('batchItemFailures is not an array');
+  const ids = new Set<string>();
+  for (const failure of failures) {
+    const id: unknown = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || !all.includes(id)) {
+      throw new Error(`batchItemFailures holds an unknown itemIdentifier: ${JSON.stringify(id)}`);
+    }
+    ids.add(id);
+  }
+  return [...ids];
 };

@@ -14,6 +14,18 @@ export interface LocalAwsClients {
 }
 
 /**
+ * Dummy credentials for a local endpoint when the environment has none (no `AWS_ACCESS_KEY_ID`,
+ * no `AWS_PROFILE`): moto accepts any, and the SDK's credential chain would fail without them.
+ * Spread into a client's configuration.
+ */
+export const localCredentials = (
+  env: Env,
+): { credentials?: { accessKeyId: string; secretAccessKey: string } } =>
+  env.AWS_ACCESS_KEY_ID !== undefined || env.AWS_PROFILE !== undefined
+    ? {}
+    : { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+
+/**
  * SQS and EventBridge clients for a local endpoint (moto, LocalStack). moto accepts any
  * credentials, so when the environment holds none (no `AWS_ACCESS_KEY_ID`, no `AWS_PROFILE`)
  * static dummy ones are used instead of failing in the SDK's credential chain.
@@ -28,12 +40,7 @@ export const createLocalAwsClients = (
   region: string,
   env: Env = process.env,
 ): LocalAwsClients => {
-  const hasCredentials = env.AWS_ACCESS_KEY_ID !== undefined || env.AWS_PROFILE !== undefined;
-  const config = {
-    endpoint,
-    region,
-    ...(hasCredentials ? {} : { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
-  };
+  const config = { endpoint, region, ...localCredentials(env) };
   const sqs = new SQSClient(config);
   const eventBridge = new EventBridgeClient(config);
   return {

@@ -22,6 +22,7 @@ import type { Env } from '../shared/env.js';
 import { createAdminSecretProvider } from '../shared/hasura/adminSecretProvider.js';
 import { createHasuraClient } from '../shared/hasura/createHasuraClient.js';
 import { pipeline } from '../shared/pipeline.js';
+import { localCredentials } from './localAwsClients.js';
 import type { MetricTotals } from './recordingMetrics.js';
 import { RecordingMetrics } from './recordingMetrics.js';
 
@@ -56,13 +57,7 @@ const publishClients = (
   env: Env,
 ): PublishClients => {
   const timeouts = publishTimeouts(budgetMs);
-  const hasCredentials = env.AWS_ACCESS_KEY_ID !== undefined || env.AWS_PROFILE !== undefined;
-  const config = {
-    endpoint,
-    region,
-    maxAttempts: PUBLISH_MAX_ATTEMPTS,
-    ...(hasCredentials ? {} : { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
-  };
+  const config = { endpoint, region, maxAttempts: PUBLISH_MAX_ATTEMPTS, ...localCredentials(env) };
   const requestHandler = (): NodeHttpHandler =>
     new NodeHttpHandler({
       connectionTimeout: timeouts.connectionTimeoutMs,

@@ -16,7 +16,8 @@ const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as c
  *   `DATABASE_SCHEMA` puts the users table in another schema (default `public`);
  * - `HASURA_ADMIN_SECRET`: default `local-admin-secret`;
  * - `LOCAL_VISIBILITY_TIMEOUT_SECONDS`: default 10 (AWS: 180);
- * - `POWERTOOLS_LOG_LEVEL`: the services' log level, default `WARN`.
+ * - `POWERTOOLS_LOG_LEVEL`: the services' log level, default `ERROR` (fallbacks, retries and
+ *   failures are counted in the summary; lost events and errors still print).
  * The whole environment is also handed to the services, which read their own settings from it.
  *
  * @throws {@link ConfigurationError} naming the variable that is invalid.
@@ -33,7 +34,7 @@ export const loadLocalStackOptions = (env: Env): LocalStackOptions => {
   }
   const databaseUrl = maybeString(env, 'DATABASE_URL');
   const databaseSchema = maybeString(env, 'DATABASE_SCHEMA');
-  const logLevel = optionalString(env, 'POWERTOOLS_LOG_LEVEL', 'WARN').toUpperCase();
+  const logLevel = optionalString(env, 'POWERTOOLS_LOG_LEVEL', 'ERROR').toUpperCase();
   const level = LOG_LEVELS.find((candidate) => candidate === logLevel);
   if (level === undefined) {
     throw new ConfigurationError(

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { pipeline } from '../shared/pipeline.js';
-import { createLambdaContext, toSqsEvent } from './lambdaInvocation.js';
+import { createLambdaContext, failedIdsOf, toSqsEvent } from './lambdaInvocation.js';
 
 /** A handler for the SQS event source: a Lambda handler with partial batch responses. */
 export type SqsBatchHandler = (
@@ -115,29 +115,6 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 
 const asError = (error: unknown): Error =>
   error instanceof Error ? error : new Error(String(error));
-
-/**
- * The ids to leave on the queue, from the handler's answer, by Lambda's rules: no answer or an
- * empty list means all succeeded; an identifier that is empty or not in the batch fails the
- * whole batch.
- */
-const failedIdsOf = (response: unknown, event: SQSEvent): string[] => {
-  const all = event.Records.map((record) => record.messageId);
-  if (response === undefined || response === null) return [];
-  if (typeof response !== 'object') throw new Error('the handler answered a non-object');
-  const failures: unknown = (response as { batchItemFailures?: unknown }).batchItemFailures;
-  if (failures === undefined || failures === null) return [];
-  if (!Array.isArray(failures)) throw new Error('batchItemFailures is not an array');
-  const ids = new Set<string>();
-  for (const failure of failures) {
-    const id: unknown = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    if (typeof id !== 'string' || !all.includes(id)) {
-      throw new Error(`batchItemFailures holds an unknown itemIdentifier: ${JSON.stringify(id)}`);
-    }
-    ids.add(id);
-  }
-  return [...ids];
-};
 
 /**
  * Starts a poller that behaves like Lambda's SQS event source mapping with

@@ -32,18 +32,20 @@ const program = new Command('npm start --')
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits until every simulated user is up to date in Hasura and the queues are drained. */
+/**
+ * Waits until every simulated user is up to date in Hasura and the queues are drained, the
+ * deadline passes or the run is interrupted.
+ */
 const waitForSync = async (
   stack: LocalStack,
   simulation: SimulationResult,
   deadline: number,
   signal: AbortSignal,
   status: (text: string) => void,
-): Promise<number> => {
-  let unsynced = simulation.users.length;
+): Promise<void> => {
   while (!signal.aborted) {
     const rows = await fetchSyncedUsers(stack.hasura);
-    unsynced = unsyncedUsers(simulation, rows).length;
+    const unsynced = unsyncedUsers(simulation, rows).length;
     const sync = await queueDepth(stack.aws.sqs, stack.provisioned.syncQueue.queueUrl);
     const subscriber = await queueDepth(stack.aws.sqs, stack.provisioned.subscriber.queueUrl);
     status(
@@ -54,7 +56,6 @@ const waitForSync = async (
     if ((unsynced === 0 && drained) || Date.now() > deadline) break;
     await sleep(250);
   }
-  return unsynced;
 };
 
 const main = async (): Promise<number> => {
@@ -72,9 +73,12 @@ const main = async (): Promise<number> => {
   const interrupted = new AbortController();
   let stack: LocalStack | undefined;
   const onSignal = (): void => {
-    if (interrupted.signal.aborted) return;
+    if (interrupted.signal.aborted) {
+      // A second Ctrl-C does not wait: moto is killed by its own exit hook.
+      process.exit(130);
+    }
     interrupted.abort();
-    out.write('\nStopping…\n');
+    out.write('\nStopping… (Ctrl-C again to force)\n');
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -100,7 +104,7 @@ const main = async (): Promise<number> => {
         );
       },
     });
-    const unsynced = await waitForSync(
+    await waitForSync(
       stack,
       simulation,
       Date.now() + flags.timeout * 1000,
@@ -114,7 +118,7 @@ const main = async (): Promise<number> => {
       simulation,
       snapshot: stack.recorder.snapshot(),
       usersInHasura: rows.length,
-      unsynced,
+      unsynced: unsyncedUsers(simulation, rows).length,
       dlqDepth: (await queueDepth(stack.aws.sqs, stack.provisioned.syncQueue.dlqUrl)).total,
     };
     out.write(formatSummary(summary));

@@ -147,7 +147,15 @@ export class PipelineMonitoring extends Construct {
           serviceMetric(ServiceName.UserSync, MetricName.UsersSynced, 'synced'),
           serviceMetric(ServiceName.UserSync, MetricName.StaleEventsSkipped, 'stale skipped'),
         ],
-        right: [props.consumer.metricErrors({ label: 'consumer errors', statistic: 'Sum' })],
+        right: [
+          props.consumer.metricErrors({ label: 'consumer errors', statistic: 'Sum' }),
+          // One line per failure class (RecordsFailed carries a `class` dimension).
+          new cloudwatch.MathExpression({
+            expression: `SEARCH('{${pipeline.metricsNamespace},class,service} MetricName="${MetricName.RecordsFailed}"', 'Sum', 300)`,
+            label: 'records failed',
+            period: FIVE_MINUTES,
+          }),
+        ],
       }),
     );
     dashboard.addWidgets(

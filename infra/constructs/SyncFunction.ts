@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,8 +9,19 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { pipeline } from '../../shared/pipeline.js';
 
-/** The repository root: entries and the lock file are resolved against it. */
-export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The repository root (the nearest folder with a `package.json` above this file), so entries,
+ * the lock file and `schemas/` resolve the same from the sources and from `dist/`.
+ */
+export const REPOSITORY_ROOT = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('SyncFunction: no package.json above infra/');
+    dir = parent;
+  }
+  return dir;
+})();
 
 /**
  * esbuild banner of the ESM bundle: some dependencies still call `require`, `__filename` or

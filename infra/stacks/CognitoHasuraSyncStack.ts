@@ -84,7 +84,11 @@ export class CognitoHasuraSyncStack extends Stack {
       deliveryDeadLetterQueueName: `${pipeline.syncQueue.name}-delivery-dlq`,
     });
     const { queue: syncQueue, deadLetterQueue, deliveryDeadLetterQueue } = this.sync;
-    if (syncQueue === undefined || deadLetterQueue === undefined || !deliveryDeadLetterQueue) {
+    if (
+      syncQueue === undefined ||
+      deadLetterQueue === undefined ||
+      deliveryDeadLetterQueue === undefined
+    ) {
       throw new Error('The sync subscription must create its queues');
     }
     this.syncQueue = syncQueue;

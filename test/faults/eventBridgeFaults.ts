@@ -19,7 +19,7 @@ import { type FakeBehaviour, startFakeAwsEndpoint } from '../bench/fakeAwsEndpoi
 import { driveLogins } from './driveLogins.js';
 import {
   compareWithNewest,
-  FAST_STACK,
+  fastStack,
   type FaultScenario,
   fmt,
   readUsers,
@@ -30,7 +30,7 @@ import {
 export interface EventBridgeFaultOptions {
   /** What the fake EventBridge does. */
   readonly mode: 'throttling' | 'hung';
-  /** @default 300 (throttling), 60 (hung) */
+  /** @default 150 (throttling), 40 (hung) */
   readonly logins?: number;
   /** First user number (scenarios keep their users apart). */
   readonly firstUser: number;
@@ -96,11 +96,11 @@ const buildTrigger = (
 export const eventBridgeFaultScenario = (options: EventBridgeFaultOptions): FaultScenario => ({
   name: `EventBridge ${options.mode === 'hung' ? 'hung (never answers)' : 'throttling every call'}`,
   async run() {
-    const logins = options.logins ?? (options.mode === 'hung' ? 60 : 300);
+    const logins = options.logins ?? (options.mode === 'hung' ? 40 : 150);
     const users = Math.max(1, Math.floor(logins / 3));
     const fake = await startFakeAwsEndpoint();
     fake.setBehaviour('AWSEvents.PutEvents', BEHAVIOURS[options.mode]);
-    const stack = await startLocalStack(FAST_STACK);
+    const stack = await startLocalStack(fastStack({ visibilityTimeoutSeconds: 10, consumerTimeoutMs: 8000 }));
     const trigger = buildTrigger(
       fake.endpoint,
       stack.awsEndpoint,

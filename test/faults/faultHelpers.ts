@@ -27,19 +27,38 @@ export interface FaultScenario {
   run(): Promise<ScenarioOutcome>;
 }
 
-/** The stack settings the scenarios share: short timeouts so redelivery takes seconds. */
-export const FAST_STACK = {
-  visibilityTimeoutSeconds: 2,
-  consumer: { timeoutMs: 3000, maxBatchingWindowMs: 200, waitTimeSeconds: 1, maxConcurrency: 5 },
-  env: {
-    // Keep free only 0.5 s of the 3 s consumer timeout, and give up a Hasura request after 1 s.
-    SYNC_TIME_SAFETY_MARGIN_MS: '500',
-    HASURA_REQUEST_TIMEOUT_MS: '1000',
-    HASURA_RETRY_MAX_DELAY_MS: '500',
-  },
-  exampleSubscriber: false,
-  logLevel: 'ERROR',
-} as const;
+/** Timeouts of a scenario's stack. */
+export interface StackTimeouts {
+  /** The sync queue's visibility timeout, s. */
+  readonly visibilityTimeoutSeconds: number;
+  /** The consumer's (Lambda) timeout, ms. */
+  readonly consumerTimeoutMs: number;
+}
+
+/**
+ * Options of `startLocalStack` for a scenario: short timeouts so redelivery takes seconds, not
+ * minutes; long polls of 1 s so the stack stops fast; logs off (the scenarios read counters).
+ * The consumer keeps 0.5 s of its time free and gives one Hasura request at most 1 s.
+ *
+ * @param timeouts - the queue's visibility timeout and the consumer's timeout.
+ */
+export const fastStack = (timeouts: StackTimeouts) =>
+  ({
+    visibilityTimeoutSeconds: timeouts.visibilityTimeoutSeconds,
+    consumer: {
+      timeoutMs: timeouts.consumerTimeoutMs,
+      maxBatchingWindowMs: 200,
+      waitTimeSeconds: 1,
+      maxConcurrency: 5,
+    },
+    env: {
+      SYNC_TIME_SAFETY_MARGIN_MS: '500',
+      HASURA_REQUEST_TIMEOUT_MS: '1000',
+      HASURA_RETRY_MAX_DELAY_MS: '500',
+    },
+    exampleSubscriber: false,
+    logLevel: 'SILENT',
+  }) as const;
 
 /** Visible, in-flight and delayed message counts of a queue. */
 export const queueDepth = async (
@@ -125,6 +144,27 @@ export const sendBodies = async (
       }
     }
   });
+  return ids;
+};
+
+/**
+ * Sends bodies in waves of `waveSize`, waiting before each wave until fewer than `waveSize / 4`
+ * messages are visible: moto's ReceiveMessage scans the whole queue, so a deep queue makes
+ * every receive slow (about 1 s per call at 2,000 messages on a busy 2-core machine).
+ *
+ * @returns the MessageId of each body, in order.
+ */
+export const feedInWaves = async (
+  sqs: SQSClient,
+  queueUrl: string,
+  bodies: readonly string[],
+  waveSize = 200,
+): Promise<string[]> => {
+  const ids: string[] = [];
+  for (let start = 0; start < bodies.length; start += waveSize) {
+    await waitFor(async () => (await queueDepth(sqs, queueUrl)).visible < waveSize / 4, 60_000);
+    ids.push(...(await sendBodies(sqs, queueUrl, bodies.slice(start, start + waveSize))));
+  }
   return ids;
 };
 

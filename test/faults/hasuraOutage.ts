@@ -4,7 +4,7 @@ import { sleep, summarize } from '../bench/benchStats.js';
 import { driveLogins } from './driveLogins.js';
 import {
   compareWithNewest,
-  FAST_STACK,
+  fastStack,
   type FaultScenario,
   fmt,
   queueDepth,
@@ -38,7 +38,10 @@ export const hasuraOutageScenario = (options: HasuraOutageOptions = {}): FaultSc
     const logins = options.logins ?? 5000;
     const users = options.users ?? 1000;
     const outageMs = options.outageMs ?? 20_000;
-    const stack = await startLocalStack(FAST_STACK);
+    const stack = await startLocalStack(
+      // Short: a record must exhaust its 5 receives inside the outage to reach the DLQ.
+      fastStack({ visibilityTimeoutSeconds: 3, consumerTimeoutMs: 2500 }),
+    );
     try {
       const engine = stack.hasura.engine;
       if (engine === undefined) throw new Error('this scenario needs the embedded engine');

@@ -5,11 +5,11 @@ import { generateLoginStream, newestByUser } from '../bench/loginStream.js';
 import {
   compareWithNewest,
   drainQueue,
-  FAST_STACK,
+  fastStack,
+  feedInWaves,
   type FaultScenario,
   fmt,
   readUsers,
-  sendBodies,
   waitForDrain,
 } from './faultHelpers.js';
 
@@ -105,10 +105,13 @@ export const malformedMessagesScenario = (): FaultScenario => ({
     bad.forEach((item, index) => {
       bodies.splice(Math.min(bodies.length, index * 9), 0, item.body);
     });
-    const stack = await startLocalStack({ ...FAST_STACK, logLevel: 'WARN' });
+    const stack = await startLocalStack({
+      ...fastStack({ visibilityTimeoutSeconds: 5, consumerTimeoutMs: 4000 }),
+      logLevel: 'WARN',
+    });
     try {
       const { result: ids, rejections } = await captureRejections(async () => {
-        const sent = await sendBodies(stack.aws.sqs, stack.provisioned.syncQueue.queueUrl, bodies);
+        const sent = await feedInWaves(stack.aws.sqs, stack.provisioned.syncQueue.queueUrl, bodies);
         await waitForDrain(stack, 90_000);
         return sent;
       });

@@ -5,17 +5,17 @@ import { generateLoginStream } from '../bench/loginStream.js';
 import {
   compareWithNewest,
   drainQueue,
-  FAST_STACK,
+  fastStack,
+  feedInWaves,
   type FaultScenario,
   fmt,
   readUsers,
-  sendBodies,
   waitForDrain,
 } from './faultHelpers.js';
 
 /** Options of {@link poisonRecordsScenario}. */
 export interface PoisonRecordsOptions {
-  /** @default 2000 */
+  /** @default 1000 */
   readonly records?: number;
   /**
    * Share of records Hasura rejects.
@@ -34,11 +34,13 @@ const POISON_PREFIX = 'poison-';
  * reach the DLQ.
  */
 export const poisonRecordsScenario = (options: PoisonRecordsOptions = {}): FaultScenario => ({
-  name: `${((options.poisonShare ?? 0.01) * 100).toFixed(0)}% poison records among ${fmt(options.records ?? 2000)}`,
+  name: `${((options.poisonShare ?? 0.01) * 100).toFixed(0)}% poison records among ${fmt(options.records ?? 1000)}`,
   async run() {
-    const count = options.records ?? 2000;
+    const count = options.records ?? 1000;
     const poisonEvery = Math.round(1 / (options.poisonShare ?? 0.01));
-    const stack = await startLocalStack(FAST_STACK);
+    const stack = await startLocalStack(
+      fastStack({ visibilityTimeoutSeconds: 6, consumerTimeoutMs: 5000 }),
+    );
     try {
       const engine = stack.hasura.engine;
       if (engine === undefined) throw new Error('this scenario needs the embedded engine');
@@ -56,7 +58,7 @@ export const poisonRecordsScenario = (options: PoisonRecordsOptions = {}): Fault
       const bodies = marked.map((event) =>
         JSON.stringify(toEnvelope(event, { source: pipeline.eventSource, region: stack.region })),
       );
-      await sendBodies(stack.aws.sqs, stack.provisioned.syncQueue.queueUrl, bodies);
+      await feedInWaves(stack.aws.sqs, stack.provisioned.syncQueue.queueUrl, bodies);
       const drained = await waitForDrain(stack, 90_000);
       const dead = await drainQueue(stack.aws.sqs, stack.provisioned.syncQueue.dlqUrl);
       const deadIds = new Set(

@@ -4,20 +4,20 @@ import { pipeline } from '../../shared/pipeline.js';
 import { generateLoginStream, newestByUser, seededRandom } from '../bench/loginStream.js';
 import {
   compareWithNewest,
-  FAST_STACK,
+  fastStack,
+  feedInWaves,
   type FaultScenario,
   fmt,
   queueDepth,
   readUsers,
-  sendBodies,
   waitForDrain,
 } from './faultHelpers.js';
 
 /** Options of {@link shuffledStreamScenario}. */
 export interface ShuffledStreamOptions {
-  /** @default 2000 */
+  /** @default 800 */
   readonly logins?: number;
-  /** @default 300 */
+  /** @default 200 */
   readonly users?: number;
   /**
    * Share of events sent twice (or three times).
@@ -27,15 +27,15 @@ export interface ShuffledStreamOptions {
 }
 
 /**
- * A shuffled and duplicated stream: every event of 300 users, half of them sent again (some a
+ * A shuffled and duplicated stream: every event of 200 users, half of them sent again (some a
  * third time), all in random order, in several waves so later waves carry older events than
  * rows already written. Newest must win for 100% of users.
  */
 export const shuffledStreamScenario = (options: ShuffledStreamOptions = {}): FaultScenario => ({
   name: 'shuffled and duplicated stream',
   async run() {
-    const logins = options.logins ?? 2000;
-    const users = options.users ?? 300;
+    const logins = options.logins ?? 800;
+    const users = options.users ?? 200;
     const random = seededRandom(99);
     const events = generateLoginStream({ logins, users, eventIdPrefix: 'shuffle', seed: 5 });
     const newest = newestByUser(events);
@@ -49,7 +49,9 @@ export const shuffledStreamScenario = (options: ShuffledStreamOptions = {}): Fau
       const j = Math.floor(random() * (i + 1));
       [sent[i], sent[j]] = [sent[j] as (typeof sent)[number], sent[i] as (typeof sent)[number]];
     }
-    const stack = await startLocalStack(FAST_STACK);
+    const stack = await startLocalStack(
+      fastStack({ visibilityTimeoutSeconds: 10, consumerTimeoutMs: 8000 }),
+    );
     try {
       const queueUrl = stack.provisioned.syncQueue.queueUrl;
       const bodies = sent.map((event) =>
@@ -58,7 +60,7 @@ export const shuffledStreamScenario = (options: ShuffledStreamOptions = {}): Fau
       // Three waves: the consumer writes newer rows before older events of a later wave arrive.
       const wave = Math.ceil(bodies.length / 3);
       for (let start = 0; start < bodies.length; start += wave) {
-        await sendBodies(stack.aws.sqs, queueUrl, bodies.slice(start, start + wave));
+        await feedInWaves(stack.aws.sqs, queueUrl, bodies.slice(start, start + wave));
         await waitForDrain(stack, 60_000);
       }
       const dlq = await queueDepth(stack.aws.sqs, stack.provisioned.syncQueue.dlqUrl);

@@ -7,18 +7,27 @@ jest.setTimeout(90_000);
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const databaseUrl = process.env.DATABASE_URL;
-const schema = `it_start_${process.pid}`;
+/** Schemas of the runs on a shared PostgreSQL, one per run, dropped at the end. */
+const schemas: string[] = [];
+
+const newSchema = (): string => {
+  const schema = `it_start_${process.pid}_${schemas.length}`;
+  schemas.push(schema);
+  return schema;
+};
 
 /** `npm start` without npm: the same entry point, run by tsx. */
 const startScript = (
   args: readonly string[],
+  env: Record<string, string> = {},
 ): { child: ChildProcess; output: () => string; exit: Promise<number | null> } => {
   const child = spawn(`${repoRoot}node_modules/.bin/tsx`, ['local/start.ts', ...args], {
     cwd: repoRoot,
     env: {
       ...process.env,
-      // On a shared PostgreSQL the run gets a schema of its own.
-      ...(databaseUrl === undefined ? {} : { DATABASE_SCHEMA: schema }),
+      // On a shared PostgreSQL every run gets a schema of its own.
+      ...(databaseUrl === undefined ? {} : { DATABASE_SCHEMA: newSchema() }),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -60,41 +69,20 @@ describe('Function: npm start (local/start.ts)', () => {
     if (databaseUrl === undefined) return;
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await client.end();
   });
 
-  it('syncs every simulated sign-in, prints the summary and exits 0 with --once, leaving no server behind', async () => {
-    // Act
-    const run = startScript(['--once', '--logins', '60', '--users', '20']);
-    running = run.child;
-    const code = await run.exit;
-
-    // Assess
-    const output = run.output();
-    expect(code).toBe(0);
-    expect(output).toMatch(
-      /logins published\s+60 \(EventBridge \d+, via fallback to SQS \d+, lost 0\)/,
-    );
-    expect(output).toMatch(/users in Hasura\s+20 \(every simulated user up to date\)/);
-    expect(output).toMatch(/sync DLQ depth\s+0/);
-    expect(output).toMatch(/sync lag\s+p50 \d+ ms, p99 \d+ ms/);
-    expect(output).toMatch(/Hasura requests\s+\d+ by user-sync/);
-    expect(output).toMatch(/second subscriber\s+\d+ login events received/);
-    const endpoints = endpointsOf(output);
-    expect(endpoints).toHaveLength(2);
-    for (const endpoint of endpoints) expect(await answers(endpoint)).toBe(false);
-  });
-
-  it('keeps serving after the summary and stops everything on Ctrl-C', async () => {
+  it('syncs every sign-in, prints the summary, keeps serving, and stops everything on Ctrl-C', async () => {
     // Prepare
-    const run = startScript(['--logins', '3', '--users', '3']);
+    const run = startScript(['--logins', '60', '--users', '20']);
     running = run.child;
     const deadline = Date.now() + 60_000;
     while (!run.output().includes('Serving. Press Ctrl-C to stop.') && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const endpoints = endpointsOf(run.output());
+    const output = run.output();
+    const endpoints = endpointsOf(output);
     const servingBefore = await Promise.all(endpoints.map((endpoint) => answers(endpoint)));
 
     // Act
@@ -102,8 +90,35 @@ describe('Function: npm start (local/start.ts)', () => {
     const code = await run.exit;
 
     // Assess
+    expect(output).toMatch(
+      /logins published\s+60 \(EventBridge \d+, via fallback to SQS \d+, lost 0\)/,
+    );
+    expect(output).toMatch(/users in Hasura\s+20 \(every simulated user up to date\)/);
+    expect(output).toMatch(/sync DLQ depth\s+0/);
+    expect(output).toMatch(/sync lag\s+p50 \d+ ms, p99 \d+ ms/);
+    expect(output).toMatch(/Hasura requests\s+\d+ by user-sync/);
+    expect(output).toMatch(/second subscriber\s+60 login events received/);
     expect(servingBefore).toEqual([true, true]);
     expect(code).toBe(0);
+    for (const endpoint of endpoints) expect(await answers(endpoint)).toBe(false);
+  });
+
+  it('exits non-zero with --once when sign-ins did not reach Hasura, leaving no server behind', async () => {
+    // Prepare: the consumer writes to a table Hasura does not know, so no row ever appears.
+    const run = startScript(['--once', '--logins', '5', '--users', '5', '--timeout', '2'], {
+      USERS_TABLE: 'no_such_table',
+    });
+    running = run.child;
+
+    // Act
+    const code = await run.exit;
+
+    // Assess
+    const output = run.output();
+    expect(code).toBe(1);
+    expect(output).toMatch(/users in Hasura\s+0 \(0 of 5 simulated user up to date\)/);
+    const endpoints = endpointsOf(output);
+    expect(endpoints).toHaveLength(2);
     for (const endpoint of endpoints) expect(await answers(endpoint)).toBe(false);
   });
 });

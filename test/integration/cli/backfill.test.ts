@@ -64,6 +64,8 @@ describe('Command: backfill (moto Cognito → EventBridge → sync queue)', () =
   it('publishes one Backfill event per user: 1,000 users yield 1,000 events', async () => {
     // Prepare
     const checkpoint = join(directory, 'full.json');
+    const { busName, queueUrl } = await newBus();
+    const collector = startCollector(bed.sqs, queueUrl);
 
     // Act
     const run = await runCliInProcess(
@@ -71,6 +73,8 @@ describe('Command: backfill (moto Cognito → EventBridge → sync queue)', () =
         'backfill',
         '--user-pool-id',
         userPoolId,
+        '--bus',
+        busName,
         '--checkpoint',
         checkpoint,
         '--rate',
@@ -140,6 +144,8 @@ describe('Command: backfill (moto Cognito → EventBridge → sync queue)', () =
         'backfill',
         '--user-pool-id',
         userPoolId,
+        '--bus',
+        busName,
         '--checkpoint',
         checkpoint,
         '--resume',
