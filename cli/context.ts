@@ -21,6 +21,8 @@ export interface CliContext {
   readonly signal: AbortSignal;
   /** The AWS clients, created on first use with the global `--region` / `--endpoint-url`. */
   clients(): AwsClients;
+  /** The explicit AWS endpoint (`--endpoint-url`, else `AWS_ENDPOINT_URL`), if any. */
+  endpoint(): string | undefined;
   /** The command's exit code, set by its action. */
   exitCode: ExitCodeValue;
   /** Closes the clients this context created (not injected ones). */
@@ -61,6 +63,9 @@ export const createContext = (io: {
         created = true;
       }
       return clients;
+    },
+    endpoint() {
+      return io.clientOptions().endpoint ?? io.env.AWS_ENDPOINT_URL;
     },
     dispose() {
       if (created && clients) destroyAwsClients(clients);

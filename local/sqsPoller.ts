@@ -259,13 +259,17 @@ export const startSqsPoller = (options: SqsPollerOptions): SqsPoller => {
       // Deleting finishes even after stop() so a handled batch is never redelivered needlessly.
       await deleteSucceeded(event, outcome.failedIds);
       counters.inFlight -= 1;
-      options.onBatch?.({
-        event,
-        failedIds: outcome.failedIds,
-        succeeded: event.Records.length - outcome.failedIds.length,
-        ...(outcome.error === undefined ? {} : { invocationError: outcome.error }),
-        durationMs: Date.now() - started,
-      });
+      try {
+        options.onBatch?.({
+          event,
+          failedIds: outcome.failedIds,
+          succeeded: event.Records.length - outcome.failedIds.length,
+          ...(outcome.error === undefined ? {} : { invocationError: outcome.error }),
+          durationMs: Date.now() - started,
+        });
+      } catch {
+        // An observer's bug must not stop the polling.
+      }
     }
   };
 

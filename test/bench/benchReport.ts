@@ -93,7 +93,12 @@ export const variantTable = (variants: readonly VariantResult[]): string =>
 export const targetTable = (targets: readonly TargetCheck[]): string =>
   markdownTable(
     ['target', 'wanted', 'measured', 'met'],
-    targets.map((target) => [target.name, target.target, target.measured, target.met ? 'yes' : 'NO']),
+    targets.map((target) => [
+      target.name,
+      target.target,
+      target.measured,
+      target.met ? 'yes' : 'NO',
+    ]),
   );
 
 /**

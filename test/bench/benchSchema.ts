@@ -27,7 +27,9 @@ export const resetBenchSchema = async (
       `SELECT to_regclass('hdb_catalog.schema_migrations') IS NOT NULL AS exists`,
     );
     if (catalog.rows[0]?.exists === true) {
-      await client.query('DELETE FROM hdb_catalog.schema_migrations WHERE schema_name = $1', [schema]);
+      await client.query('DELETE FROM hdb_catalog.schema_migrations WHERE schema_name = $1', [
+        schema,
+      ]);
     }
   } finally {
     await client.end();

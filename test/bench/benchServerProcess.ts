@@ -116,7 +116,8 @@ export const startBenchServer = async (options: BenchServerOptions): Promise<Ben
     graphqlUrl,
     pid: child.pid ?? 0,
     requestCount: async () => Number(await call('requestCount')),
-    sql: async <T>(text: string, params: unknown[] = []) => (await call('sql', [text, params])) as T[],
+    sql: async <T>(text: string, params: unknown[] = []) =>
+      (await call('sql', [text, params])) as T[],
     suspend: async () => {
       await call('suspend');
     },

@@ -69,45 +69,104 @@ export const buildSummary = (sections: BenchSections): BenchSummary => {
 
   const otherRows: unknown[][] = [];
   if (cpu !== undefined) {
-    otherRows.push(['consumer CPU, instant Hasura: records per CPU-second', cpu.records_per_cpu_s.toLocaleString('en-US')]);
-    otherRows.push(['consumer, instant Hasura: records/s wall (2 batches in flight)', cpu.wall_records_per_s.toLocaleString('en-US')]);
+    otherRows.push([
+      'consumer CPU, instant Hasura: records per CPU-second',
+      cpu.records_per_cpu_s.toLocaleString('en-US'),
+    ]);
+    otherRows.push([
+      'consumer, instant Hasura: records/s wall (2 batches in flight)',
+      cpu.wall_records_per_s.toLocaleString('en-US'),
+    ]);
   }
   for (const scenario of postAuth?.scenarios ?? []) {
     otherRows.push([
       `trigger, EventBridge ${scenario.eventbridge}: p50 / p99 / max ms`,
       `${scenario.handler_ms.p50} / ${scenario.handler_ms.p99} / ${scenario.handler_ms.max}` +
-        (scenario.overhead_p99_ms === undefined ? '' : ` (overhead p99 ${scenario.overhead_p99_ms})`),
+        (scenario.overhead_p99_ms === undefined
+          ? ''
+          : ` (overhead p99 ${scenario.overhead_p99_ms})`),
     ]);
   }
   if (endToEnd !== undefined) {
-    otherRows.push(['end to end: logins/s, trigger to row', endToEnd.logins_per_s.toLocaleString('en-US')]);
-    otherRows.push(['end to end: lag p50 / p99 ms', `${endToEnd.lag_p50_ms} / ${endToEnd.lag_p99_ms}`]);
+    otherRows.push([
+      'end to end: logins/s, trigger to row',
+      endToEnd.logins_per_s.toLocaleString('en-US'),
+    ]);
+    otherRows.push([
+      'end to end: lag p50 / p99 ms',
+      `${endToEnd.lag_p50_ms} / ${endToEnd.lag_p99_ms}`,
+    ]);
   }
 
   const targets: TargetCheck[] = [];
   if (ratios.batched_vs_naive !== undefined) {
-    targets.push({ name: '(b@100) vs (a) naive', target: '≥ 20×', measured: `${ratios.batched_vs_naive}×`, met: ratios.batched_vs_naive >= 20 });
+    targets.push({
+      name: '(b@100) vs (a) naive',
+      target: '≥ 20×',
+      measured: `${ratios.batched_vs_naive}×`,
+      met: ratios.batched_vs_naive >= 20,
+    });
   }
   if (ratios.batched_vs_raw_sql !== undefined) {
-    targets.push({ name: '(b@100) vs (c) raw SQL', target: '≥ 0.5×', measured: `${ratios.batched_vs_raw_sql}×`, met: ratios.batched_vs_raw_sql >= 0.5 });
+    targets.push({
+      name: '(b@100) vs (c) raw SQL',
+      target: '≥ 0.5×',
+      measured: `${ratios.batched_vs_raw_sql}×`,
+      met: ratios.batched_vs_raw_sql >= 0.5,
+    });
   }
   if (batch100 !== undefined) {
-    targets.push({ name: 'Hasura requests / 1,000 events (batch 100)', target: '≤ 10', measured: String(batch100.requests_per_1000_events), met: batch100.requests_per_1000_events <= 10 });
+    targets.push({
+      name: 'Hasura requests / 1,000 events (batch 100)',
+      target: '≤ 10',
+      measured: String(batch100.requests_per_1000_events),
+      met: batch100.requests_per_1000_events <= 10,
+    });
   }
   if (variants.length > 0) {
     const wrong = variants.filter((variant) => !variant.correct).map((variant) => variant.name);
-    targets.push({ name: 'final rows correct in every variant', target: 'all', measured: wrong.length === 0 ? 'all' : `wrong: ${wrong.join('; ')}`, met: wrong.length === 0 });
+    targets.push({
+      name: 'final rows correct in every variant',
+      target: 'all',
+      measured: wrong.length === 0 ? 'all' : `wrong: ${wrong.join('; ')}`,
+      met: wrong.length === 0,
+    });
   }
   if (cpu !== undefined) {
-    targets.push({ name: 'consumer CPU (records per CPU-second)', target: '≥ 100,000', measured: cpu.records_per_cpu_s.toLocaleString('en-US'), met: cpu.records_per_cpu_s >= 100_000 });
+    targets.push({
+      name: 'consumer CPU (records per CPU-second)',
+      target: '≥ 100,000',
+      measured: cpu.records_per_cpu_s.toLocaleString('en-US'),
+      met: cpu.records_per_cpu_s >= 100_000,
+    });
   }
   if (postAuth !== undefined) {
-    targets.push({ name: 'trigger never over budget, EventBridge hung', target: `≤ ${postAuth.budget_ms} ms`, measured: `${postAuth.hung_ms_max} ms`, met: postAuth.hung_ms_max <= postAuth.budget_ms });
-    targets.push({ name: 'trigger never over budget, EventBridge and SQS hung', target: `≤ ${postAuth.budget_ms} ms`, measured: `${postAuth.both_hung_ms_max} ms`, met: postAuth.both_hung_ms_max <= postAuth.budget_ms });
-    targets.push({ name: 'trigger overhead beyond PutEvents, p99', target: '< 2 ms', measured: `${postAuth.overhead_p99_ms} ms`, met: postAuth.overhead_p99_ms < 2 });
+    targets.push({
+      name: 'trigger never over budget, EventBridge hung',
+      target: `≤ ${postAuth.budget_ms} ms`,
+      measured: `${postAuth.hung_ms_max} ms`,
+      met: postAuth.hung_ms_max <= postAuth.budget_ms,
+    });
+    targets.push({
+      name: 'trigger never over budget, EventBridge and SQS hung',
+      target: `≤ ${postAuth.budget_ms} ms`,
+      measured: `${postAuth.both_hung_ms_max} ms`,
+      met: postAuth.both_hung_ms_max <= postAuth.budget_ms,
+    });
+    targets.push({
+      name: 'trigger overhead beyond PutEvents, p99',
+      target: '< 2 ms',
+      measured: `${postAuth.overhead_p99_ms} ms`,
+      met: postAuth.overhead_p99_ms < 2,
+    });
   }
   if (endToEnd !== undefined) {
-    targets.push({ name: 'end to end: every login reached its row', target: 'all', measured: `${endToEnd.users_synced}/${endToEnd.users}`, met: endToEnd.users_synced === endToEnd.users });
+    targets.push({
+      name: 'end to end: every login reached its row',
+      target: 'all',
+      measured: `${endToEnd.users_synced}/${endToEnd.users}`,
+      met: endToEnd.users_synced === endToEnd.users,
+    });
   }
   return { results, otherRows, targets };
 };

@@ -88,7 +88,9 @@ export const benchConsumerThroughput = async (
   try {
     const measure = async (
       name: string,
-      run: () => Promise<{ wallMs: number; batchMs: number[]; requests?: number } & Partial<ConsumerRun>>,
+      run: () => Promise<
+        { wallMs: number; batchMs: number[]; requests?: number } & Partial<ConsumerRun>
+      >,
       checkMode: 'byEvent' | 'presence',
       note?: string,
       subset: { events: number; expected: typeof expected } = { events: logins, expected },
@@ -109,10 +111,19 @@ export const benchConsumerThroughput = async (
             (outcome.unresolved === 0 ? '' : `, ${outcome.unresolved} still failing`),
         );
       }
-      if (!check.ok) notes.push(`rows ${check.rows}, missing ${check.missing}, wrong ${check.wrong}`);
+      if (!check.ok)
+        notes.push(`rows ${check.rows}, missing ${check.missing}, wrong ${check.wrong}`);
       const text = notes.filter((item) => item !== undefined).join('; ');
       variants.push({
-        ...variantOf(name, subset.events, outcome.wallMs, requests, outcome.batchMs, peak, check.ok),
+        ...variantOf(
+          name,
+          subset.events,
+          outcome.wallMs,
+          requests,
+          outcome.batchMs,
+          peak,
+          check.ok,
+        ),
         failed_first_delivery: outcome.failedRecords ?? 0,
         ...(text === '' ? {} : { note: text }),
       });
@@ -130,7 +141,10 @@ export const benchConsumerThroughput = async (
         events: count,
         expected: count === logins ? expected : newestByUser(stream.slice(0, count)),
       };
-      const prefix = count === logins ? undefined : `first ${count.toLocaleString('en-US')} logins of the stream`;
+      const prefix =
+        count === logins
+          ? undefined
+          : `first ${count.toLocaleString('en-US')} logins of the stream`;
       await measure(
         label,
         () => runConsumer(consumer, input, { batchSize, inFlight: 2, sortByUser }),
@@ -230,7 +244,10 @@ export const benchConsumerCpu = async (scale: number): Promise<ConsumerCpuResult
   const records = toSqsRecords(stream);
   const server = await startBenchServer({ kind: 'instant' });
   try {
-    const consumer = createBenchConsumer({ graphqlUrl: server.graphqlUrl, adminSecret: ADMIN_SECRET });
+    const consumer = createBenchConsumer({
+      graphqlUrl: server.graphqlUrl,
+      adminSecret: ADMIN_SECRET,
+    });
     await runConsumer(consumer, records.slice(0, Math.min(5000, records.length)), {
       batchSize: 100,
       inFlight: 2,

@@ -1,9 +1,9 @@
 import type { SQSRecord } from 'aws-lambda';
+import { loadUserSyncConfig } from '../../services/user-sync/config.js';
 import {
   createUserSyncHandler,
   type UserSyncHandler,
 } from '../../services/user-sync/createUserSyncHandler.js';
-import { loadUserSyncConfig } from '../../services/user-sync/config.js';
 import { createAdminSecretProvider } from '../../shared/hasura/adminSecretProvider.js';
 import { createHasuraClient } from '../../shared/hasura/createHasuraClient.js';
 import { createLogger, createMetrics } from '../../shared/observability.js';

@@ -1,8 +1,8 @@
 import { fetchSyncedUsers } from '../../local/hasuraTarget.js';
 import { simulateLogins, unsyncedUsers } from '../../local/simulateLogins.js';
 import { startLocalStack } from '../../local/stack.js';
-import { round, sampleRss, sleep } from './benchStats.js';
 import { resetBenchSchema } from './benchSchema.js';
+import { round, sampleRss, sleep } from './benchStats.js';
 
 /** Results of {@link benchEndToEnd}. */
 export interface EndToEndResults {

@@ -83,7 +83,10 @@ const successBody = (operation: string, input: Record<string, unknown>, failEntr
   if (operation === 'AmazonSQS.SendMessage') {
     // The SDK checks the body's MD5 against this field.
     const body = typeof input.MessageBody === 'string' ? input.MessageBody : '';
-    return { MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(body).digest('hex') };
+    return {
+      MessageId: randomUUID(),
+      MD5OfMessageBody: createHash('md5').update(body).digest('hex'),
+    };
   }
   return {};
 };
@@ -117,12 +120,7 @@ export const startFakeAwsEndpoint = async (): Promise<FakeAwsEndpoint> => {
     const seen = throttled.get(operation) ?? 0;
     if (seen < (behaviour.throttleFirst ?? 0)) {
       throttled.set(operation, seen + 1);
-      answer(
-        response,
-        400,
-        { __type: 'ThrottlingException', message: 'Rate exceeded' },
-        json10,
-      );
+      answer(response, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, json10);
       return;
     }
     let input: Record<string, unknown> = {};

@@ -32,7 +32,9 @@ export const cannedInsertAnswer = (body: string): string => {
   try {
     request = JSON.parse(body) as typeof request;
   } catch {
-    return JSON.stringify({ errors: [{ message: 'invalid json', extensions: { code: 'invalid-json', path: '$' } }] });
+    return JSON.stringify({
+      errors: [{ message: 'invalid json', extensions: { code: 'invalid-json', path: '$' } }],
+    });
   }
   const query = typeof request.query === 'string' ? request.query : '';
   const ids: string[] = [];

@@ -90,7 +90,8 @@ export const generateLoginStream = (options: LoginStreamOptions): UserAuthentica
 
 /** Orders two events of one user: positive when `a` is newer (authenticatedAt, then eventId). */
 export const compareEvents = (a: UserAuthenticatedV1, b: UserAuthenticatedV1): number => {
-  if (a.authenticatedAt !== b.authenticatedAt) return a.authenticatedAt > b.authenticatedAt ? 1 : -1;
+  if (a.authenticatedAt !== b.authenticatedAt)
+    return a.authenticatedAt > b.authenticatedAt ? 1 : -1;
   if (a.eventId === b.eventId) return 0;
   return a.eventId > b.eventId ? 1 : -1;
 };

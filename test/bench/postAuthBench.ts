@@ -3,8 +3,8 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { loadPostAuthenticationConfig } from '../../services/post-authentication/config.js';
 import { createPublishClients } from '../../services/post-authentication/createPublishClients.js';
 import { createPostAuthenticationHandler } from '../../services/post-authentication/postAuthentication.js';
-import { pipeline } from '../../shared/pipeline.js';
 import { createLogger, createMetrics } from '../../shared/observability.js';
+import { pipeline } from '../../shared/pipeline.js';
 import { type LatencySummary, round, summarize } from './benchStats.js';
 import { postAuthenticationEvent } from './cognitoTriggerEvent.js';
 import { type FakeBehaviour, startFakeAwsEndpoint } from './fakeAwsEndpoint.js';
@@ -146,11 +146,35 @@ export const benchPostAuthentication = async (scale: number): Promise<PostAuthRe
   try {
     const many = Math.max(200, Math.round(3000 * scale));
     await run('answers after 0 ms', { delayMs: 0 }, {}, many, true);
-    await run('answers after 5 ms', { delayMs: 5 }, {}, Math.max(100, Math.round(1000 * scale)), true);
-    await run('answers after 50 ms', { delayMs: 50 }, {}, Math.max(40, Math.round(200 * scale)), true);
+    await run(
+      'answers after 5 ms',
+      { delayMs: 5 },
+      {},
+      Math.max(100, Math.round(1000 * scale)),
+      true,
+    );
+    await run(
+      'answers after 50 ms',
+      { delayMs: 50 },
+      {},
+      Math.max(40, Math.round(200 * scale)),
+      true,
+    );
     const hungCount = Math.max(5, Math.round(20 * scale));
-    const hung = await run('never answers (fallback SQS answers)', { hang: true }, {}, hungCount, false);
-    const bothHung = await run('never answers, SQS never answers', { hang: true }, { hang: true }, hungCount, false);
+    const hung = await run(
+      'never answers (fallback SQS answers)',
+      { hang: true },
+      {},
+      hungCount,
+      false,
+    );
+    const bothHung = await run(
+      'never answers, SQS never answers',
+      { hang: true },
+      { hang: true },
+      hungCount,
+      false,
+    );
     const overheads = scenarios
       .map((scenario) => scenario.overhead_p99_ms)
       .filter((value): value is number => value !== undefined);
@@ -165,7 +189,12 @@ export const benchPostAuthentication = async (scale: number): Promise<PostAuthRe
     clients.eventBridge.destroy();
     clients.sqs.destroy();
     await fake.stop();
-    for (const key of ['AWS_ENDPOINT_URL_EVENTBRIDGE', 'AWS_ENDPOINT_URL_SQS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
+    for (const key of [
+      'AWS_ENDPOINT_URL_EVENTBRIDGE',
+      'AWS_ENDPOINT_URL_SQS',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+    ]) {
       if (saved[key] === undefined) delete process.env[key];
       else process.env[key] = saved[key];
     }

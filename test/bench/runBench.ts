@@ -39,7 +39,9 @@ const log = (message: string): void => {
 };
 
 const main = async (): Promise<void> => {
-  log(`${quick ? 'quick run (a tenth)' : 'full run'} on ${redactUrl(databaseUrl)}, schema ${BENCH_SCHEMA}`);
+  log(
+    `${quick ? 'quick run (a tenth)' : 'full run'} on ${redactUrl(databaseUrl)}, schema ${BENCH_SCHEMA}`,
+  );
   const consumer = sections.has('consumer')
     ? await (async () => {
         await resetBenchSchema(databaseUrl);
@@ -53,7 +55,8 @@ const main = async (): Promise<void> => {
     : undefined;
   if (sections.has('cpu')) log('consumer CPU: instant Hasura');
   const cpu = sections.has('cpu') ? await benchConsumerCpu(scale) : undefined;
-  if (sections.has('post-auth')) log('post-authentication trigger: fake EventBridge 0/5/50 ms/hung');
+  if (sections.has('post-auth'))
+    log('post-authentication trigger: fake EventBridge 0/5/50 ms/hung');
   const postAuth = sections.has('post-auth') ? await benchPostAuthentication(scale) : undefined;
   if (sections.has('e2e')) log('end to end on the local stack');
   const endToEnd = sections.has('e2e') ? await benchEndToEnd(scale) : undefined;

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { startLocalStack } from '../../local/stack.js';
 import { loadPostAuthenticationConfig } from '../../services/post-authentication/config.js';
 import {
   PUBLISH_MAX_ATTEMPTS,
@@ -11,7 +12,6 @@ import {
   createPostAuthenticationHandler,
   type PostAuthenticationHandler,
 } from '../../services/post-authentication/postAuthentication.js';
-import { startLocalStack } from '../../local/stack.js';
 import { createMetrics } from '../../shared/observability.js';
 import { pipeline } from '../../shared/pipeline.js';
 import { summarize } from '../bench/benchStats.js';
@@ -19,8 +19,8 @@ import { type FakeBehaviour, startFakeAwsEndpoint } from '../bench/fakeAwsEndpoi
 import { driveLogins } from './driveLogins.js';
 import {
   compareWithNewest,
-  fastStack,
   type FaultScenario,
+  fastStack,
   fmt,
   readUsers,
   waitForDrain,
@@ -100,7 +100,9 @@ export const eventBridgeFaultScenario = (options: EventBridgeFaultOptions): Faul
     const users = Math.max(1, Math.floor(logins / 3));
     const fake = await startFakeAwsEndpoint();
     fake.setBehaviour('AWSEvents.PutEvents', BEHAVIOURS[options.mode]);
-    const stack = await startLocalStack(fastStack({ visibilityTimeoutSeconds: 10, consumerTimeoutMs: 8000 }));
+    const stack = await startLocalStack(
+      fastStack({ visibilityTimeoutSeconds: 10, consumerTimeoutMs: 8000 }),
+    );
     const trigger = buildTrigger(
       fake.endpoint,
       stack.awsEndpoint,
@@ -125,11 +127,13 @@ export const eventBridgeFaultScenario = (options: EventBridgeFaultOptions): Faul
       const problems: string[] = [];
       if (consumed !== logins) problems.push(`${consumed} of ${logins} records were consumed`);
       if (!drained) problems.push('the sync queue did not drain');
-      if (timing.max > budget) problems.push(`the slowest sign-in took ${timing.max} ms (budget ${budget} ms)`);
+      if (timing.max > budget)
+        problems.push(`the slowest sign-in took ${timing.max} ms (budget ${budget} ms)`);
       if (result.matching !== driven.newest.size) {
         problems.push(`${result.missing} users missing, ${result.stale} on another event`);
       }
-      if (putEventsCalls < logins) problems.push(`only ${putEventsCalls} PutEvents calls were tried`);
+      if (putEventsCalls < logins)
+        problems.push(`only ${putEventsCalls} PutEvents calls were tried`);
       return {
         passed: problems.length === 0,
         figure:

@@ -102,13 +102,17 @@ export const waitFor = async (
 /** Waits until the sync queue is empty (nothing visible nor in flight) twice in a row. */
 export const waitForDrain = async (stack: LocalStack, timeoutMs: number): Promise<boolean> => {
   let emptyOnce = false;
-  return waitFor(async () => {
-    const depth = await queueDepth(stack.aws.sqs, stack.provisioned.syncQueue.queueUrl);
-    const empty = depth.total === 0 && stack.syncPoller.stats().inFlight === 0;
-    const stable = empty && emptyOnce;
-    emptyOnce = empty;
-    return stable;
-  }, timeoutMs, 500);
+  return waitFor(
+    async () => {
+      const depth = await queueDepth(stack.aws.sqs, stack.provisioned.syncQueue.queueUrl);
+      const empty = depth.total === 0 && stack.syncPoller.stats().inFlight === 0;
+      const stable = empty && emptyOnce;
+      emptyOnce = empty;
+      return stable;
+    },
+    timeoutMs,
+    500,
+  );
 };
 
 /**
@@ -128,7 +132,9 @@ export const sendBodies = async (
   );
   await runWithConcurrency(batches, 8, async (batch) => {
     // Oversized bodies go alone: a batch may carry 256 KiB in all.
-    const groups = batch.some((item) => item.body.length > 20_000) ? batch.map((item) => [item]) : [batch];
+    const groups = batch.some((item) => item.body.length > 20_000)
+      ? batch.map((item) => [item])
+      : [batch];
     for (const group of groups) {
       const output = await sqs.send(
         new SendMessageBatchCommand({

@@ -4,8 +4,8 @@ import { sleep, summarize } from '../bench/benchStats.js';
 import { driveLogins } from './driveLogins.js';
 import {
   compareWithNewest,
-  fastStack,
   type FaultScenario,
+  fastStack,
   fmt,
   queueDepth,
   readUsers,
@@ -80,13 +80,16 @@ export const hasuraOutageScenario = (options: HasuraOutageOptions = {}): FaultSc
       const problems: string[] = [];
       if (!drained) problems.push('the sync queue did not drain after the outage');
       if (!drainedAfterReplay) problems.push('the sync queue did not drain after the replay');
-      if (dlqBefore.total === 0) problems.push('no message reached the DLQ: the outage was not felt');
+      if (dlqBefore.total === 0)
+        problems.push('no message reached the DLQ: the outage was not felt');
       if (replay.moved !== dlqBefore.total) {
         problems.push(`replay moved ${replay.moved} of ${dlqBefore.total} DLQ messages`);
       }
       if (dlqAfter.total !== 0) problems.push(`${dlqAfter.total} messages still in the DLQ`);
       if (lost !== 0) {
-        problems.push(`${result.missing} users missing, ${result.stale} users not on their newest event`);
+        problems.push(
+          `${result.missing} users missing, ${result.stale} users not on their newest event`,
+        );
       }
       if (trigger.max > 1000) problems.push(`a sign-in took ${trigger.max} ms (budget 1000 ms)`);
       return {

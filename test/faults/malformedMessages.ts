@@ -5,9 +5,9 @@ import { generateLoginStream, newestByUser } from '../bench/loginStream.js';
 import {
   compareWithNewest,
   drainQueue,
+  type FaultScenario,
   fastStack,
   feedInWaves,
-  type FaultScenario,
   fmt,
   readUsers,
   waitForDrain,
@@ -21,16 +21,19 @@ interface BadKind {
 
 const envelope = (detail: unknown, overrides: Record<string, unknown> = {}): string =>
   JSON.stringify({
-    ...toEnvelope(
-      detail as UserAuthenticatedV1,
-      { source: pipeline.eventSource, region: 'us-east-1' },
-    ),
+    ...toEnvelope(detail as UserAuthenticatedV1, {
+      source: pipeline.eventSource,
+      region: 'us-east-1',
+    }),
     ...overrides,
   });
 
 const BAD_KINDS: readonly BadKind[] = [
   { kind: 'not JSON', make: (_event, index) => `{"truncated": ${index}, "detail": {` },
-  { kind: 'wrong detail-type', make: (event) => envelope(event, { 'detail-type': 'UserSignedUp' }) },
+  {
+    kind: 'wrong detail-type',
+    make: (event) => envelope(event, { 'detail-type': 'UserSignedUp' }),
+  },
   { kind: 'schemaVersion 2', make: (event) => envelope({ ...event, schemaVersion: 2 }) },
   {
     kind: 'oversized (200 KiB attribute)',
@@ -52,17 +55,20 @@ interface RejectionLog {
 }
 
 /**
- * Captures the consumer's `Record rejected` log lines (Powertools writes JSON lines to stdout)
- * while `work` runs, and lets every other line through.
+ * Captures the consumer's `Record rejected` log lines (Powertools writes JSON lines; warnings go
+ * to stderr, the rest to stdout) while `work` runs, and lets every other line through.
  */
 const captureRejections = async <T>(
   work: () => Promise<T>,
 ): Promise<{ result: T; rejections: RejectionLog[] }> => {
   const rejections: RejectionLog[] = [];
-  const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (text.includes('"Record rejected')) {
+  const streams = [process.stdout, process.stderr];
+  const originals = streams.map((stream) => stream.write.bind(stream));
+  streams.forEach((stream, index) => {
+    const original = originals[index] as (...args: unknown[]) => boolean;
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      if (!text.includes('"Record rejected')) return original(chunk, ...rest);
       for (const line of text.split('\n').filter((item) => item.trim() !== '')) {
         try {
           const entry = JSON.parse(line) as Partial<RejectionLog>;
@@ -72,13 +78,14 @@ const captureRejections = async <T>(
         }
       }
       return true;
-    }
-    return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write;
+    }) as typeof stream.write;
+  });
   try {
     return { result: await work(), rejections };
   } finally {
-    process.stdout.write = original;
+    streams.forEach((stream, index) => {
+      stream.write = originals[index] as typeof stream.write;
+    });
   }
 };
 
@@ -92,7 +99,11 @@ export const malformedMessagesScenario = (): FaultScenario => ({
   async run() {
     const perKind = 6;
     const valid = generateLoginStream({ logins: 300, users: 300, eventIdPrefix: 'valid' });
-    const donors = generateLoginStream({ logins: perKind * BAD_KINDS.length, users: 1000, eventIdPrefix: 'bad' });
+    const donors = generateLoginStream({
+      logins: perKind * BAD_KINDS.length,
+      users: 1000,
+      eventIdPrefix: 'bad',
+    });
     const bad = BAD_KINDS.flatMap((kind, k) =>
       Array.from({ length: perKind }, (_, i) => {
         const index = k * perKind + i;
@@ -126,13 +137,16 @@ export const malformedMessagesScenario = (): FaultScenario => ({
       const written = compareWithNewest(rows, newestByUser(valid));
       const stats = stack.syncPoller.stats();
       const problems: string[] = [];
-      if (inDlq !== bad.length) problems.push(`${inDlq} of ${bad.length} bad messages reached the DLQ`);
+      if (inDlq !== bad.length)
+        problems.push(`${inDlq} of ${bad.length} bad messages reached the DLQ`);
       if (validInDlq > 0) problems.push(`${validInDlq} valid messages reached the DLQ`);
-      if (withReason !== bad.length) problems.push(`${withReason} of ${bad.length} rejections logged a reason`);
+      if (withReason !== bad.length)
+        problems.push(`${withReason} of ${bad.length} rejections logged a reason`);
       if (written.matching !== valid.length) {
         problems.push(`${written.missing} valid users missing, ${written.stale} on another event`);
       }
-      if (stats.invocationErrors > 0) problems.push(`${stats.invocationErrors} invocations crashed`);
+      if (stats.invocationErrors > 0)
+        problems.push(`${stats.invocationErrors} invocations crashed`);
       const samples = BAD_KINDS.map((kind) => {
         const item = bad.find((candidate) => candidate.kind === kind.kind);
         const reason = reasonOf.get(idOfBody.get(item?.body ?? '') ?? '') ?? '(none)';

@@ -5,9 +5,9 @@ import { generateLoginStream } from '../bench/loginStream.js';
 import {
   compareWithNewest,
   drainQueue,
+  type FaultScenario,
   fastStack,
   feedInWaves,
-  type FaultScenario,
   fmt,
   readUsers,
   waitForDrain,
@@ -64,7 +64,9 @@ export const poisonRecordsScenario = (options: PoisonRecordsOptions = {}): Fault
       const deadIds = new Set(
         dead.map((message) => {
           try {
-            return String((JSON.parse(message.Body ?? '') as { detail?: { eventId?: string } }).detail?.eventId);
+            return String(
+              (JSON.parse(message.Body ?? '') as { detail?: { eventId?: string } }).detail?.eventId,
+            );
           } catch {
             return 'unparseable';
           }
@@ -77,7 +79,9 @@ export const poisonRecordsScenario = (options: PoisonRecordsOptions = {}): Fault
         marked.filter((event) => !poison.has(event.eventId)).map((event) => [event.sub, event]),
       );
       const written = compareWithNewest(rows, valid);
-      const poisonRows = marked.filter((event) => poison.has(event.eventId) && rows.has(event.sub)).length;
+      const poisonRows = marked.filter(
+        (event) => poison.has(event.eventId) && rows.has(event.sub),
+      ).length;
       const problems: string[] = [];
       if (!drained) problems.push('the sync queue did not drain');
       if (dead.length !== poison.size || unexpected > 0 || missingPoison > 0) {

@@ -46,7 +46,9 @@ const main = async (): Promise<number> => {
       else failed += 1;
     } catch (error) {
       failed += 1;
-      console.log(`  FAIL: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      console.log(
+        `  FAIL: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
   }
   console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s in all)`);

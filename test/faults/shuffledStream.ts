@@ -4,9 +4,9 @@ import { pipeline } from '../../shared/pipeline.js';
 import { generateLoginStream, newestByUser, seededRandom } from '../bench/loginStream.js';
 import {
   compareWithNewest,
+  type FaultScenario,
   fastStack,
   feedInWaves,
-  type FaultScenario,
   fmt,
   queueDepth,
   readUsers,

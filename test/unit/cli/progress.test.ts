@@ -51,7 +51,7 @@ describe('Class: Progress', () => {
     // Assess: ticks at 1 s and 6 s, plus the final line.
     expect(out.chunks).toHaveLength(3);
     expect(out.chunks.every((chunk) => chunk.endsWith('\n') && !chunk.includes('\r'))).toBe(true);
-    expect(out.chunks.at(-1)).toMatch(/^600 users {2}60\.0\/s {2}10s {2}page 10\n$/);
+    expect(out.chunks.at(-1)).toMatch(/^600 users {2}60\/s {2}10s {2}page 10\n$/);
   });
 
   it('draws nothing when silent', () => {
