@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import { ConfigurationError } from './errors.js';
+
+const StringMapSchema = z.record(z.string(), z.string());
 
 /** The environment a config reader looks at; `process.env` unless a test passes its own. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -80,15 +83,11 @@ export const stringMap = (
       cause: error,
     });
   }
-  if (
-    parsed === null ||
-    typeof parsed !== 'object' ||
-    Array.isArray(parsed) ||
-    !Object.values(parsed).every((value) => typeof value === 'string')
-  ) {
+  const map = StringMapSchema.safeParse(parsed);
+  if (!map.success) {
     throw new ConfigurationError(name, `${name} must be a JSON object whose values are strings`);
   }
-  return parsed as Record<string, string>;
+  return map.data;
 };
 
 /** A boolean variable: `true`/`false`/`1`/`0` (case-insensitive). */

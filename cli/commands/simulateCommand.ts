@@ -12,7 +12,7 @@ interface SimulateFlags extends CommonOptions {
   readonly users: number;
   readonly concurrency: number;
   readonly bus?: string;
-  readonly queue: string;
+  readonly queue?: string;
   readonly userPoolId?: string;
 }
 
@@ -29,8 +29,7 @@ export const simulateCommand = (context: CliContext): Command =>
       .option('--bus <name>', `event bus (default: EVENT_BUS_NAME or ${pipeline.eventBusName})`)
       .option(
         '--queue <name|url>',
-        'sync queue, the fallback target (default: SYNC_QUEUE_URL or the shared name)',
-        pipeline.syncQueue.name,
+        `sync queue, the fallback target (default: SYNC_QUEUE_URL or ${pipeline.syncQueue.name})`,
       )
       .option('--user-pool-id <id>', 'user pool id written into the events (default: local pool)'),
   )
@@ -42,9 +41,11 @@ export const simulateCommand = (context: CliContext): Command =>
       const { sqs } = context.clients();
       const region = (await sqs.config.region()) || context.env.AWS_REGION;
       if (!region) throw new UsageError('no AWS region: set AWS_REGION or pass --region');
-      const syncQueueUrl = context.env.SYNC_QUEUE_URL
-        ? context.env.SYNC_QUEUE_URL
-        : await resolveQueueUrl(sqs, flags.queue, '--queue');
+      const syncQueueUrl = await resolveQueueUrl(
+        sqs,
+        flags.queue ?? context.env.SYNC_QUEUE_URL ?? pipeline.syncQueue.name,
+        flags.queue ? '--queue' : 'SYNC_QUEUE_URL',
+      );
       const endpoint = context.endpoint();
       const progress = new Progress(context.stderr, {
         label: 'sign-ins',

@@ -13,6 +13,7 @@ import { PipelineMonitoring, ServiceName } from '../constructs/PipelineMonitorin
 import { SyncFunction } from '../constructs/SyncFunction.js';
 import { UserPoolTriggers } from '../constructs/UserPoolTriggers.js';
 import type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
+import { preTokenGenerationSettings, userSyncSettings } from './serviceEnvironments.js';
 import { validateStackProps } from './validateStackProps.js';
 
 export type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
@@ -102,14 +103,11 @@ export class CognitoHasuraSyncStack extends Stack {
       description: 'Writes login events from the sync queue into Hasura, one request per batch',
       timeout: props.consumerTimeout ?? Duration.seconds(pipeline.consumer.timeoutSeconds),
       memorySize: pipeline.consumer.memoryMiB,
-      environment: definedOnly({
+      environment: {
         HASURA_GRAPHQL_ENDPOINT: props.hasuraGraphqlEndpoint ?? this.endpointParameter(),
         HASURA_ADMIN_SECRET_ARN: this.hasuraAdminSecret.secretArn,
-        USERS_TABLE: props.usersTable,
-        USERS_CONSTRAINT: props.usersConstraint,
-        USERS_COLUMN_MAP: json(props.usersColumnMap),
-        SYNC_WRITE_MODE: props.syncWriteMode,
-      }),
+        ...userSyncSettings(props),
+      },
     });
     // The only principal of this stack that may read the secret.
     this.hasuraAdminSecret.grantRead(this.consumer);
@@ -153,14 +151,7 @@ export class CognitoHasuraSyncStack extends Stack {
       description: `Adds the Hasura JWT claims to tokens (pre token generation ${preTokenVersion})`,
       timeout: Duration.seconds(pipeline.preTokenGeneration.timeoutSeconds),
       memorySize: pipeline.preTokenGeneration.memoryMiB,
-      environment: definedOnly({
-        HASURA_CLAIMS_NAMESPACE: props.hasuraClaimsNamespace,
-        HASURA_DEFAULT_ROLE: props.hasuraDefaultRole,
-        HASURA_GROUP_ROLE_MAP: json(props.hasuraGroupRoleMap),
-        HASURA_TRUSTED_ROLE_ATTRIBUTES: props.hasuraTrustedRoleAttributes?.join(','),
-        HASURA_CLAIMS_FORMAT_V1: 'stringified_json',
-        HASURA_CLAIMS_FORMAT_V2: props.hasuraClaimsFormatV2 ?? 'json',
-      }),
+      environment: preTokenGenerationSettings(props),
     });
 
     this.userPool = new UserPoolTriggers(this, 'Cognito', {
@@ -252,16 +243,6 @@ export class CognitoHasuraSyncStack extends Stack {
 const outFn = (stack: Stack, id: string, fn: lambda.IFunction): void => {
   new CfnOutput(stack, id, { value: fn.functionArn, description: 'Lambda trigger ARN' });
 };
-
-/** The entries of an environment whose value is set. */
-const definedOnly = (env: Record<string, string | undefined>): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-
-/** A map as the JSON the services' `stringMap` reads, or undefined. */
-const json = (map: Readonly<Record<string, string>> | undefined): string | undefined =>
-  map === undefined ? undefined : JSON.stringify(map);
 
 /** The given keys of an object that are set (exactOptionalPropertyTypes forbids `undefined`). */
 const pick = <T extends object, K extends keyof T>(

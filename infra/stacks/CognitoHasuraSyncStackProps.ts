@@ -1,6 +1,7 @@
 import type { Duration, StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { SyncWriteMode } from '../../services/user-sync/config.js';
 import type { PowertoolsLogLevel } from '../constructs/SyncFunction.js';
 
 /** Version of the pre-token-generation event Cognito sends. */
@@ -88,15 +89,18 @@ export interface CognitoHasuraSyncStackProps extends StackProps {
    */
   readonly usersConstraint?: string;
   /**
-   * Attribute → column map (`USERS_COLUMN_MAP`), e.g. `{ email: 'email' }`.
-   * @default - the consumer's default
+   * Event field → column map (`USERS_COLUMN_MAP`), e.g.
+   * `{ sub: 'id', username: 'username', 'attributes.email': 'email', authenticatedAt:
+   * 'last_seen_at', eventId: 'last_event_id' }`; it must map `sub`, `authenticatedAt` and
+   * `eventId` (checked at synth time with the consumer's own rules).
+   * @default - the consumer's default, matching the `hasura/` project
    */
   readonly usersColumnMap?: Readonly<Record<string, string>>;
   /**
-   * `SYNC_WRITE_MODE` of the consumer.
-   * @default - the consumer's default
+   * `SYNC_WRITE_MODE` of the consumer: `guard` (the `hasura/` migration's trigger) or `where`.
+   * @default - the consumer's default (`guard`)
    */
-  readonly syncWriteMode?: string;
+  readonly syncWriteMode?: SyncWriteMode;
   /**
    * Namespace of the Hasura claims (`HASURA_CLAIMS_NAMESPACE`).
    * @default - the trigger's default (`https://hasura.io/jwt/claims`)

@@ -1,6 +1,10 @@
 import { Duration, type Stack, Token } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_SAFETY_MARGIN_MS } from '../../services/user-sync/config.js';
 import { pipeline } from '../../shared/pipeline.js';
+import type { PowertoolsLogLevel } from '../constructs/SyncFunction.js';
 import type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
+import { validateServiceSettings } from './serviceEnvironments.js';
 
 /** Why a stack prop is invalid; the message names the prop and what to do. */
 export class InvalidStackPropsError extends Error {
@@ -11,6 +15,11 @@ export class InvalidStackPropsError extends Error {
 }
 
 const USER_POOL_ID = /^([\w-]+)_[0-9a-zA-Z]+$/;
+const LOG_LEVELS: readonly PowertoolsLogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
+/** The retention periods CloudWatch Logs accepts (the numeric values of the enum). */
+const LOG_RETENTION_DAYS = new Set<unknown>(
+  Object.values(logs.RetentionDays).filter((value) => typeof value === 'number'),
+);
 const SECRET_ARN = /^arn:aws[\w-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
 
 /**
@@ -49,6 +58,22 @@ export const validateStackProps = (stack: Stack, props: CognitoHasuraSyncStackPr
   if (format !== undefined && format !== 'json' && format !== 'stringified_json') {
     throw new InvalidStackPropsError(
       `hasuraClaimsFormatV2 must be "json" or "stringified_json", got "${String(format)}"`,
+    );
+  }
+  logging(props);
+  validateServiceSettings(props, (message) => new InvalidStackPropsError(message));
+};
+
+// Context values reach these props unchecked (`-c logLevel=…`), hence the runtime checks.
+const logging = (props: CognitoHasuraSyncStackProps): void => {
+  if (props.logLevel !== undefined && !LOG_LEVELS.includes(props.logLevel)) {
+    throw new InvalidStackPropsError(
+      `logLevel must be one of ${LOG_LEVELS.join(', ')}, got "${String(props.logLevel)}"`,
+    );
+  }
+  if (props.logRetention !== undefined && !LOG_RETENTION_DAYS.has(props.logRetention)) {
+    throw new InvalidStackPropsError(
+      `logRetention must be a CloudWatch Logs retention (logs.RetentionDays, e.g. 1, 3, 5, 7, 14, 30 days), got ${String(props.logRetention)}`,
     );
   }
 };
@@ -94,6 +119,14 @@ const consumer = (props: CognitoHasuraSyncStackProps): void => {
     props.consumerTimeout ?? Duration.seconds(pipeline.consumer.timeoutSeconds)
   ).toSeconds();
   const visibility = pipeline.syncQueue.visibilityTimeoutSeconds;
+  // The consumer stops writing DEFAULT_SAFETY_MARGIN_MS before its timeout; what is left must
+  // hold at least a couple of Hasura requests, or every batch fails back to the queue.
+  const minimum = Math.ceil(DEFAULT_SAFETY_MARGIN_MS / 1000) + 2;
+  if (timeout < minimum) {
+    throw new InvalidStackPropsError(
+      `consumerTimeout ${timeout} s is too short: the consumer keeps ${DEFAULT_SAFETY_MARGIN_MS} ms free before its timeout, so give it at least ${minimum} s`,
+    );
+  }
   if (timeout * 6 > visibility) {
     throw new InvalidStackPropsError(
       `consumerTimeout ${timeout} s is too long: the sync queue's visibility timeout (${visibility} s) must be at least 6 times the consumer's timeout, so keep it at or below ${Math.floor(visibility / 6)} s`,

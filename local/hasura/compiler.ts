@@ -22,7 +22,14 @@ import { isSessionVariable, type Session, SqlParams, sessionValue } from './sqlP
 /** One compiled root field. */
 export type CompiledField =
   | { kind: 'static'; json: string }
-  | { kind: 'sql'; text: string; params: unknown[]; path: string };
+  | {
+      kind: 'sql';
+      text: string;
+      params: unknown[];
+      path: string;
+      /** Whether `ok` may be false: the statement must then run in a transaction to undo it. */
+      checked?: boolean;
+    };
 
 /** What a root field is compiled with. */
 export interface FieldContext {
@@ -50,7 +57,8 @@ const tableSql = (table: TrackedTable): string =>
 
 const column = (info: TableInfo, name: string, path: string): ColumnInfo => {
   const found = info.columns.find((c) => c.name === name);
-  if (found === undefined) throw new HasuraError('validation-failed', `no such column: ${name}`, path);
+  if (found === undefined)
+    throw new HasuraError('validation-failed', `no such column: ${name}`, path);
   return found;
 };
 
@@ -229,10 +237,17 @@ export const compileInsert = (ctx: FieldContext, one: boolean): CompiledField =>
       ? undefined
       : `CASE WHEN "r0".xmax = 0 THEN ${compileBoolExp(insertCheck, checkOpts)} ` +
         `ELSE ${compileBoolExp(updateCheck, checkOpts)} END`;
-  const filter = selectFilter(ctx, info, params, '"r"');
-  const returnedFilter = filter === 'true' ? '' : ` WHERE ${filter}`;
+  // Built only when rows are returned: a parameter the statement does not use is an error.
+  let cachedFilter: string | undefined;
+  const returnedFilter = (): string => {
+    if (cachedFilter === undefined) {
+      const filter = selectFilter(ctx, info, params, '"r"');
+      cachedFilter = filter === 'true' ? '' : ` WHERE ${filter}`;
+    }
+    return cachedFilter;
+  };
   const result = one
-    ? `(SELECT ${rowJsonSql(ctx.schema, type, ctx.node.selectionSet, ctx.fragments, '"r"', path)} FROM "r"${returnedFilter} LIMIT 1)`
+    ? `(SELECT ${rowJsonSql(ctx.schema, type, ctx.node.selectionSet, ctx.fragments, '"r"', path)} FROM "r"${returnedFilter()} LIMIT 1)`
     : mutationResponseSql(ctx, type, returnedFilter, path);
   const text =
     `WITH "r" AS (INSERT INTO ${tableSql(ctx.table)} AS "r0" (${columns}) VALUES ${rows}${conflict} ` +
@@ -241,14 +256,14 @@ export const compileInsert = (ctx: FieldContext, one: boolean): CompiledField =>
     (check === undefined
       ? 'true AS ok'
       : `(SELECT coalesce(bool_and("__hasura_check"), true) FROM "r") AS ok`);
-  return { kind: 'sql', text, params: params.values, path };
+  return { kind: 'sql', text, params: params.values, path, checked: check !== undefined };
 };
 
 /** `json_build_object('affected_rows', …, 'returning', …)` over the CTE "r". */
 const mutationResponseSql = (
   ctx: FieldContext,
   type: GraphQLObjectType,
-  returnedFilter: string,
+  returnedFilter: () => string,
   path: string,
 ): string => {
   const pairs: string[] = [];
@@ -266,7 +281,7 @@ const mutationResponseSql = (
       if (!isObjectType(rowType)) continue;
       const row = rowJsonSql(ctx.schema, rowType, node.selectionSet, ctx.fragments, '"r"', path);
       pairs.push(
-        `${sqlLiteral(key)}, coalesce((SELECT json_agg(${row}) FROM "r"${returnedFilter}), '[]')`,
+        `${sqlLiteral(key)}, coalesce((SELECT json_agg(${row}) FROM "r"${returnedFilter()}), '[]')`,
       );
     }
   }

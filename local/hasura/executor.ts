@@ -72,7 +72,9 @@ export class GraphqlExecutor {
     let prepared: PreparedDocument;
     try {
       const document = parse(query);
-      const errors = validate(schema, document).map((error) => fromValidationError(document, error));
+      const errors = validate(schema, document).map((error) =>
+        fromValidationError(document, error),
+      );
       const fragments: Record<string, FragmentDefinitionNode> = {};
       for (const definition of document.definitions) {
         if (definition.kind === Kind.FRAGMENT_DEFINITION) {
@@ -106,7 +108,11 @@ export class GraphqlExecutor {
       throw new HasuraError('validation-failed', 'no mutations exist', '$');
     }
     const fields = collectFields(schema, rootType, operation.selectionSet, prepared.fragments);
-    if (fields.some(({ node }) => node.name.value.startsWith('__') && node.name.value !== '__typename')) {
+    if (
+      fields.some(
+        ({ node }) => node.name.value.startsWith('__') && node.name.value !== '__typename',
+      )
+    ) {
       return this.introspect(schema, prepared.document, request, variables);
     }
     const compiled: [string, CompiledField][] = fields.map(({ key, node }) => {
@@ -151,10 +157,13 @@ export class GraphqlExecutor {
     if (compiled.every(([, field]) => field.kind === 'static')) {
       return compiled.map(([key, field]) => [key, field.kind === 'static' ? field.json : 'null']);
     }
-    const statements = compiled.filter(([, field]) => field.kind === 'sql').length;
-    // One statement is atomic on its own: skip BEGIN/COMMIT (two round trips on PostgreSQL).
+    const statements = compiled.filter(([, field]) => field.kind === 'sql');
+    // One statement is atomic on its own: skip BEGIN/COMMIT (two round trips on PostgreSQL),
+    // unless a permission check decided after it ran may have to undo it.
+    const alone =
+      statements.length === 1 && !statements.some(([, f]) => f.kind === 'sql' && f.checked);
     const run = <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
-      statements === 1 ? fn(this.db) : this.db.transaction(fn);
+      alone ? fn(this.db) : this.db.transaction(fn);
     return run(async (tx) => {
       const out: [string, string][] = [];
       for (const [key, field] of compiled) {
@@ -209,7 +218,11 @@ const selectOperation = (
   if (operationName !== undefined) {
     const named = operations.find((op) => op.name?.value === operationName);
     if (named === undefined) {
-      throw new HasuraError('validation-failed', `no such operation found in the document: "${operationName}"`, '$');
+      throw new HasuraError(
+        'validation-failed',
+        `no such operation found in the document: "${operationName}"`,
+        '$',
+      );
     }
     return named;
   }

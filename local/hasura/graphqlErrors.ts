@@ -24,7 +24,11 @@ export const pathOf = (document: DocumentNode, target: ASTNode | undefined): str
       return undefined;
     },
     leave(node) {
-      if (node.kind === Kind.FIELD || node.kind === Kind.ARGUMENT || node.kind === Kind.OBJECT_FIELD) {
+      if (
+        node.kind === Kind.FIELD ||
+        node.kind === Kind.ARGUMENT ||
+        node.kind === Kind.OBJECT_FIELD
+      ) {
         stack.pop();
       }
     },
@@ -36,9 +40,18 @@ type Rewrite = [RegExp, (match: RegExpMatchArray) => string, ('$' | 'node')?];
 
 /** graphql-js message patterns and Hasura's wording for them. */
 const REWRITES: readonly Rewrite[] = [
-  [/^Cannot query field "(.+?)" on type "(.+?)"\./, (m) => `field "${m[1]}" not found in type: '${m[2]}'`],
-  [/^Field "(.+?)" is not defined by type "(.+?)"\./, (m) => `field "${m[1]}" not found in type: '${m[2]}'`],
-  [/^Unknown argument "(.+?)" on field "(?:.+?)\.(.+?)"\./, (m) => `'${m[2]}' has no argument named '${m[1]}'`],
+  [
+    /^Cannot query field "(.+?)" on type "(.+?)"\./,
+    (m) => `field "${m[1]}" not found in type: '${m[2]}'`,
+  ],
+  [
+    /^Field "(.+?)" is not defined by type "(.+?)"\./,
+    (m) => `field "${m[1]}" not found in type: '${m[2]}'`,
+  ],
+  [
+    /^Unknown argument "(.+?)" on field "(?:.+?)\.(.+?)"\./,
+    (m) => `'${m[2]}' has no argument named '${m[1]}'`,
+  ],
   [
     /^Field "(?:.+?)" argument "(.+?)" of type "(?:.+?)" is required, but it was not provided\./,
     (m) => `missing required field '${m[1]}'`,
@@ -80,7 +93,9 @@ export const fromValidationError = (document: DocumentNode, error: GraphQLError)
 /** Maps a variable coercion error (`getVariableValues`) to Hasura's error. */
 export const fromVariableError = (error: GraphQLError): HasuraError => {
   const name = error.message.match(/^Variable "\$(.+?)"/)?.[1];
-  const required = error.message.match(/^Variable "\$(.+?)" of required type "(.+?)" was not provided\./);
+  const required = error.message.match(
+    /^Variable "\$(.+?)" of required type "(.+?)" was not provided\./,
+  );
   if (required !== null) {
     return new HasuraError(
       'validation-failed',

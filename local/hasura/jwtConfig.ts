@@ -5,10 +5,10 @@
 import {
   type CryptoKey,
   createRemoteJWKSet,
-  type JWTPayload,
-  type JWTVerifyGetKey,
   importSPKI,
   importX509,
+  type JWTPayload,
+  type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
 import { z } from 'zod';
@@ -30,9 +30,12 @@ const JwtSecretSchema = z
     issuer: z.string().optional(),
     allowed_skew: z.number().nonnegative().optional(),
   })
-  .refine((value) => value.jwk_url !== undefined || (value.type !== undefined && value.key !== undefined), {
-    message: 'give either "type" and "key", or "jwk_url"',
-  });
+  .refine(
+    (value) => value.jwk_url !== undefined || (value.type !== undefined && value.key !== undefined),
+    {
+      message: 'give either "type" and "key", or "jwk_url"',
+    },
+  );
 
 /** The parsed `HASURA_GRAPHQL_JWT_SECRET`. */
 export type JwtSecretConfig = z.infer<typeof JwtSecretSchema>;
@@ -152,7 +155,11 @@ export const createJwtVerifier = async (secretJson: string): Promise<JwtVerifier
       }
     }
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-      throw new HasuraError('jwt-invalid-claims', `claims key: '${label}' is not a JSON object`, '$');
+      throw new HasuraError(
+        'jwt-invalid-claims',
+        `claims key: '${label}' is not a JSON object`,
+        '$',
+      );
     }
     return claims as Record<string, unknown>;
   };

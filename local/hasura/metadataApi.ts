@@ -31,7 +31,8 @@ export class MetadataApi {
       throw new HasuraError('parse-failed', 'expected an object with "type" and "args"', path);
     }
     const { type, args } = body as { type?: unknown; args?: unknown };
-    if (typeof type !== 'string') throw new HasuraError('parse-failed', 'key "type" not found', path);
+    if (typeof type !== 'string')
+      throw new HasuraError('parse-failed', 'key "type" not found', path);
     const argsPath = `${path}.args`;
     if (type === 'bulk') {
       const items = Array.isArray(args) ? args : [];
@@ -73,24 +74,32 @@ export class MetadataApi {
       }
       case 'drop_relationship': {
         const ref = parseTableRef(a.table, `${argsPath}.table`);
-        this.catalog.get(ref.schema, ref.name, argsPath).relationships.delete(String(a.relationship));
+        this.catalog
+          .get(ref.schema, ref.name, argsPath)
+          .relationships.delete(String(a.relationship));
         return SUCCESS;
       }
       case 'insert':
         return this.insert(a, argsPath);
       case 'clear_metadata':
-        for (const table of this.catalog.trackedTables()) this.catalog.untrack(table.schema, table.name);
+        for (const table of this.catalog.trackedTables())
+          this.catalog.untrack(table.schema, table.name);
         return SUCCESS;
       case 'reload_metadata':
         this.catalog.invalidate();
         return SUCCESS;
       default:
-        throw new HasuraError('not-supported', `query type "${type}" is not supported by this engine`, `${path}.type`);
+        throw new HasuraError(
+          'not-supported',
+          `query type "${type}" is not supported by this engine`,
+          `${path}.type`,
+        );
     }
   }
 
   private async runSql(args: Args, path: string): Promise<unknown> {
-    if (typeof args.sql !== 'string') throw new HasuraError('parse-failed', 'key "sql" not found', path);
+    if (typeof args.sql !== 'string')
+      throw new HasuraError('parse-failed', 'key "sql" not found', path);
     let result: Awaited<ReturnType<Database['runSql']>>;
     try {
       result = await this.db.runSql(args.sql);
@@ -114,7 +123,11 @@ export class MetadataApi {
   private async trackTable(args: Args, path: string): Promise<unknown> {
     const ref = parseTableRef(args.table ?? args, path);
     if (!(await this.catalog.exists(this.db, ref.schema, ref.name))) {
-      throw new HasuraError('not-exists', `no such table/view exists in source: "${ref.name}"`, path);
+      throw new HasuraError(
+        'not-exists',
+        `no such table/view exists in source: "${ref.name}"`,
+        path,
+      );
     }
     this.catalog.track(ref.schema, ref.name, path);
     return SUCCESS;
@@ -125,7 +138,11 @@ export class MetadataApi {
     const table = this.catalog.get(ref.schema, ref.name, `${path}.table`);
     const role = String(args.role);
     if (role === ADMIN_ROLE) {
-      throw new HasuraError('constraint-violation', `cannot define permission for admin role`, path);
+      throw new HasuraError(
+        'constraint-violation',
+        `cannot define permission for admin role`,
+        path,
+      );
     }
     const p = objectOf(args.permission) as Args;
     const set = objectOf(p.set) as Record<string, unknown>;

@@ -37,7 +37,7 @@ const resolveIncludes = async (value: unknown, dir: string): Promise<unknown> =>
   return value;
 };
 
-const MIGRATIONS_TABLE = 'hdb_catalog.schema_migrations';
+const MIGRATIONS_TABLE = 'hdb_catalog.local_engine_migrations';
 
 /** Creates the migrations bookkeeping table; tolerates another engine creating it meanwhile. */
 const ensureMigrationsTable = async (db: Database): Promise<void> => {
@@ -46,8 +46,8 @@ const ensureMigrationsTable = async (db: Database): Promise<void> => {
       await db.runSql(
         `CREATE SCHEMA IF NOT EXISTS hdb_catalog;
          CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
-           schema_name text NOT NULL, version bigint NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),
-           PRIMARY KEY (schema_name, version))`,
+           schema_oid oid NOT NULL, schema_name text NOT NULL, version bigint NOT NULL,
+           applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (schema_oid, version))`,
       );
       return;
     } catch (error) {
@@ -69,7 +69,8 @@ export const applyMigrations = async (
   const applied = new Set(
     (
       await db.query<{ version: string }>(
-        `SELECT version::text AS version FROM ${MIGRATIONS_TABLE} WHERE schema_name = $1`,
+        // Keyed by the schema's oid: a schema dropped and created again gets its migrations again.
+        `SELECT version::text AS version FROM ${MIGRATIONS_TABLE} WHERE schema_oid = (SELECT oid FROM pg_namespace WHERE nspname = $1)`,
         [schema],
       )
     ).map((row) => Number(row.version)),
@@ -84,10 +85,11 @@ export const applyMigrations = async (
     const up = join(dir, entry.name, 'up.sql');
     if (!existsSync(up)) continue;
     await db.runSql(await readFile(up, 'utf8'));
-    await db.query(`INSERT INTO ${MIGRATIONS_TABLE} (schema_name, version) VALUES ($1, $2)`, [
-      schema,
-      entry.version,
-    ]);
+    await db.query(
+      `INSERT INTO ${MIGRATIONS_TABLE} (schema_oid, schema_name, version)
+       VALUES ((SELECT oid FROM pg_namespace WHERE nspname = $1), $1, $2)`,
+      [schema, entry.version],
+    );
     ran.push(entry.version);
   }
   return ran;

@@ -4,8 +4,8 @@
  * HTTP 400 answers (`invalid-json`, `parse-failed`), never an exception.
  */
 import type { IncomingMessage } from 'node:http';
-import type { GraphqlRequest } from './executor.js';
 import { apiErrorBody, graphqlErrorBody, HasuraError } from './errors.js';
+import type { GraphqlRequest } from './executor.js';
 
 /** The outcome of {@link readJsonBody}. */
 export type BodyResult =
@@ -82,7 +82,11 @@ export const readJsonBody = async (
   }
   const { query, variables, operationName } = json as Record<string, unknown>;
   if (query === undefined) {
-    return fail(mode, 400, new HasuraError('parse-failed', 'Error in $: key "query" not found', '$'));
+    return fail(
+      mode,
+      400,
+      new HasuraError('parse-failed', 'Error in $: key "query" not found', '$'),
+    );
   }
   if (typeof query !== 'string') {
     return fail(
@@ -110,7 +114,11 @@ export const readJsonBody = async (
     return fail(
       mode,
       400,
-      new HasuraError('parse-failed', 'Error in $.operationName: expected String', '$.operationName'),
+      new HasuraError(
+        'parse-failed',
+        'Error in $.operationName: expected String',
+        '$.operationName',
+      ),
     );
   }
   return {

@@ -7,7 +7,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { type AuthConfig, resolveSession } from './auth.js';
 import { createEngineCore } from './engineCore.js';
-import { apiErrorBody, graphqlErrorBody, HasuraError, isHasuraError, notFoundBody } from './errors.js';
+import {
+  apiErrorBody,
+  graphqlErrorBody,
+  HasuraError,
+  isHasuraError,
+  notFoundBody,
+} from './errors.js';
 import { createJwtVerifier } from './jwtConfig.js';
 import { ADMIN_ROLE } from './permissions.js';
 import { readJsonBody } from './requestBody.js';

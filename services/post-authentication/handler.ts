@@ -33,5 +33,6 @@ export const handler = middy(
     context: Context,
   ): Promise<PostAuthenticationTriggerEvent> => postAuthentication(event, context),
 )
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  // logEvent: false wins over POWERTOOLS_LOGGER_LOG_EVENT: the event holds attribute values.
+  .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -17,9 +17,13 @@ export const LAMBDA_TIMEOUT_RESERVE_MS = 250;
 
 /** What the trigger is built from; tests and the local stack pass their own. */
 export interface PostAuthenticationDeps {
+  /** The trigger's configuration (`loadPostAuthenticationConfig`). */
   readonly config: PostAuthenticationConfig;
+  /** The EventBridge and SQS clients (`createPublishClients`), built once per container. */
   readonly clients: PublishClients;
+  /** Structured logger; never given attribute values. */
   readonly logger: Logger;
+  /** EMF metrics: one of Published, FallbackUsed, PublishFailed, InvalidTrigger per sign-in. */
   readonly metrics: Metrics;
   /**
    * The clock, epoch milliseconds; also the sign-in time of the event.

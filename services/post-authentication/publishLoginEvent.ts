@@ -26,11 +26,17 @@ export const MAX_PUT_EVENTS_CALLS = 2;
 
 /** Where the event is published and with what. */
 export interface PublishTargets {
+  /** Client of the bus (PutEvents). */
   readonly eventBridge: EventBridgeClient;
+  /** Client of the fallback queue (SendMessage). */
   readonly sqs: SQSClient;
+  /** Name or ARN of the bus. */
   readonly eventBusName: string;
+  /** URL of the sync queue, the fallback target. */
   readonly syncQueueUrl: string;
+  /** `Source` of the event. */
   readonly eventSource: string;
+  /** Region written into the fallback envelope. */
   readonly region: string;
   /**
    * AWS account written into the fallback envelope.
@@ -38,6 +44,7 @@ export interface PublishTargets {
    * @default undefined - `toEnvelope`'s placeholder account
    */
   readonly account?: string | undefined;
+  /** Logger for the retry and fallback warnings. */
   readonly logger: Logger;
   /** The clock, epoch milliseconds. */
   readonly now: () => number;

@@ -31,5 +31,6 @@ const publishRecordedMetrics = (target: Metrics): MiddlewareObj => {
  * the matching `HASURA_GRAPHQL_JWT_SECRET`.
  */
 export const handler = middy((event: unknown, _context: Context) => addClaims(event))
-  .use(injectLambdaContext(logger))
+  // logEvent: false wins over POWERTOOLS_LOGGER_LOG_EVENT: the event holds attribute values.
+  .use(injectLambdaContext(logger, { logEvent: false }))
   .use(publishRecordedMetrics(metrics));

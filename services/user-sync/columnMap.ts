@@ -47,14 +47,20 @@ export interface CompiledColumnMap {
 
 type Getter = (detail: UserAuthenticatedV1) => ColumnValue;
 
+type EventField = (typeof EVENT_FIELDS)[number];
+
+const isEventField = (path: string): path is EventField =>
+  (EVENT_FIELDS as readonly string[]).includes(path);
+
 const getterFor = (path: string): Getter => {
   if (path.startsWith('attributes.')) {
     const name = path.slice('attributes.'.length);
     // An attribute the user does not have is written as null, so the row mirrors Cognito.
     return (detail) => detail.attributes[name] ?? null;
   }
-  const field = path as (typeof EVENT_FIELDS)[number];
-  return (detail) => detail[field];
+  // loadUserSyncConfig rejects unknown fields; a map built elsewhere must not write undefined.
+  if (!isEventField(path)) throw new TypeError(`column map has an unknown event field "${path}"`);
+  return (detail) => detail[path];
 };
 
 /**

@@ -52,6 +52,9 @@ export interface UserSyncConfig {
   readonly retry: RetrySettings;
 }
 
+/** Default `SYNC_TIME_SAFETY_MARGIN_MS`: time kept free before the Lambda timeout, ms. */
+export const DEFAULT_SAFETY_MARGIN_MS = 3000;
+
 const GRAPHQL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const graphqlName = (env: Env, name: string, fallback: string): string => {
@@ -167,7 +170,10 @@ export const loadUserSyncConfig = (env: Env): UserSyncConfig => {
     baseDelayMs: integer(env, 'HASURA_RETRY_BASE_DELAY_MS', 100, { min: 1, max: 60_000 }),
     maxDelayMs: integer(env, 'HASURA_RETRY_MAX_DELAY_MS', 5000, { min: 1, max: 300_000 }),
     maxAttempts: integer(env, 'HASURA_RETRY_MAX_ATTEMPTS', 8, { min: 1, max: 100 }),
-    safetyMarginMs: integer(env, 'SYNC_TIME_SAFETY_MARGIN_MS', 3000, { min: 0, max: 600_000 }),
+    safetyMarginMs: integer(env, 'SYNC_TIME_SAFETY_MARGIN_MS', DEFAULT_SAFETY_MARGIN_MS, {
+      min: 0,
+      max: 600_000,
+    }),
   };
   return {
     hasuraEndpoint: endpoint(env),

@@ -42,10 +42,13 @@ export type UserSyncLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
 /** Everything the consumer needs, injected (Lambda module scope, local poller, tests). */
 export interface UserSyncDependencies {
+  /** The consumer's configuration (`loadUserSyncConfig`). */
   readonly config: UserSyncConfig;
   /** The container's Hasura client. */
   readonly hasura: HasuraClient;
+  /** Structured logger; never given the secret or attribute values. */
   readonly logger: UserSyncLogger;
+  /** EMF metrics of the batch. */
   readonly metrics: UserSyncMetrics;
   /**
    * Time, sleep and jitter source.

@@ -26,10 +26,15 @@ export interface UserUpsert {
 
 /** Options of {@link createUserUpsert}. */
 export interface UserUpsertOptions {
+  /** The container's Hasura client. */
   readonly client: HasuraClient;
+  /** GraphQL name of the table (`insert_<table>`). */
   readonly table: string;
+  /** Primary-key constraint for `on_conflict`. */
   readonly constraint: string;
+  /** The event → column map. */
   readonly columns: CompiledColumnMap;
+  /** The newest-wins mechanism. */
   readonly mode: SyncWriteMode;
 }
 

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createAdminSecretProvider } from '../../shared/hasura/adminSecretProvider.js';
 import { createHasuraClient } from '../../shared/hasura/createHasuraClient.js';
 import { createLogger, createMetrics } from '../../shared/observability.js';
@@ -12,9 +13,20 @@ import { createUserSyncHandler } from './createUserSyncHandler.js';
 const config = loadUserSyncConfig(process.env);
 const logger = createLogger('user-sync');
 const metrics = createMetrics('user-sync');
+// Bounded like every other call of the batch: a Secrets Manager that hangs (e.g. a VPC without
+// an endpoint for it) must fail and be fetched again, not stay pending for the container's life.
+const secretsManager = (): SecretsManagerClient =>
+  new SecretsManagerClient({
+    maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 2000,
+      requestTimeout: 3000,
+      throwOnRequestTimeout: true,
+    }),
+  });
 const adminSecret = createAdminSecretProvider(
   config.adminSecret,
-  config.adminSecret.kind === 'secretsManager' ? new SecretsManagerClient({}) : undefined,
+  config.adminSecret.kind === 'secretsManager' ? secretsManager() : undefined,
 );
 const hasura = createHasuraClient({
   endpoint: config.hasuraEndpoint,
@@ -27,5 +39,6 @@ const hasura = createHasuraClient({
  * login event of each user into Hasura and returns the message ids to redeliver.
  */
 export const handler = middy(createUserSyncHandler({ config, hasura, logger, metrics }))
-  .use(injectLambdaContext(logger))
+  // logEvent: false wins over POWERTOOLS_LOGGER_LOG_EVENT: the event holds attribute values.
+  .use(injectLambdaContext(logger, { logEvent: false }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }));

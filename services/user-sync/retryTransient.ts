@@ -24,7 +24,9 @@ export const MIN_REQUEST_MS = 25;
 
 /** Options of {@link retryTransient}. */
 export interface RetryOptions {
+  /** Backoff and attempt limits. */
   readonly settings: RetrySettings;
+  /** Time, sleep and jitter. */
   readonly clock: Clock;
   /** Epoch ms by which everything must be done (Lambda remaining time − safety margin). */
   readonly deadline: number;

@@ -8,7 +8,9 @@ import { type Clock, retryTransient } from './retryTransient.js';
 
 /** A set of users that could not be written, and why. */
 export interface FailedGroups {
+  /** The users that were not written. */
   readonly groups: readonly UserGroup[];
+  /** The classified failure of their last request. */
   readonly error: HasuraRequestError;
 }
 
@@ -28,12 +30,17 @@ export interface SyncOutcome {
 
 /** Options of {@link syncUserGroups}. */
 export interface SyncOptions {
+  /** Writes a set of rows in one request. */
   readonly upsert: UserUpsert;
+  /** Turns an event into a row. */
   readonly columns: CompiledColumnMap;
+  /** Backoff of transient failures. */
   readonly retry: RetrySettings;
+  /** Time, sleep and jitter. */
   readonly clock: Clock;
   /** Epoch ms by which the last request must be answered. */
   readonly deadline: number;
+  /** Longest single request, ms. */
   readonly requestTimeoutMs: number;
   /** Called before each backoff. */
   readonly onRetry?: (error: HasuraRequestError, attempt: number, delayMs: number) => void;

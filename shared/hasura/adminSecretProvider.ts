@@ -7,8 +7,19 @@ export type AdminSecretSource =
   | { readonly kind: 'value'; readonly secret: RedactedSecret }
   | { readonly kind: 'secretsManager'; readonly secretArn: string };
 
-/** Returns the admin secret; fetched at most once per container while it succeeds. */
-export type AdminSecretProvider = () => Promise<RedactedSecret>;
+/**
+ * Returns the admin secret; fetched at most once per container while it succeeds. Any
+ * `() => Promise<RedactedSecret>` is a provider; `invalidate` is optional.
+ */
+export interface AdminSecretProvider {
+  (): Promise<RedactedSecret>;
+  /**
+   * Forgets a cached secret, so that the next call fetches it again. The Hasura client calls it
+   * when Hasura refuses the secret (`access-denied`): after a rotation, warm containers pick up
+   * the new value on their next batch instead of failing every record until they are recycled.
+   */
+  readonly invalidate?: () => void;
+}
 
 /**
  * Reads a Secrets Manager `SecretString`: either the admin secret itself, or JSON with an
@@ -40,10 +51,19 @@ const parseSecretString = (secretString: string): RedactedSecret => {
   return new RedactedSecret(trimmed);
 };
 
+/** The HTTP status an AWS SDK error carries in `$metadata`, when it has one. */
+const httpStatusOf = (error: object): number | undefined => {
+  const metadata: unknown = '$metadata' in error ? error.$metadata : undefined;
+  if (typeof metadata !== 'object' || metadata === null || !('httpStatusCode' in metadata)) {
+    return undefined;
+  }
+  return typeof metadata.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+};
+
 /** Secrets Manager failures worth a retry: throttling, 5xx, no answer. */
 const isRetryableAwsError = (error: unknown): boolean => {
   if (typeof error !== 'object' || error === null) return true;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const status = httpStatusOf(error);
   const name = error instanceof Error ? error.name : '';
   return status === undefined || status >= 500 || status === 429 || /Throttl/.test(name);
 };
@@ -53,6 +73,7 @@ const isRetryableAwsError = (error: unknown): boolean => {
  * `GetSecretValue` on first use and caches the result for every later invocation; a failed
  * fetch is not cached (the next batch tries again) and surfaces as a
  * {@link HasuraRequestError} with code `secret-unavailable` (transient when AWS may recover).
+ * `invalidate()` drops the cached value (the Hasura client calls it on `access-denied`).
  *
  * @param client - required for `kind: 'secretsManager'`.
  * @example
@@ -92,14 +113,20 @@ export const createAdminSecretProvider = (
     }
     return parseSecretString(secretString);
   };
-  return () => {
+  const provider = (): Promise<RedactedSecret> => {
     if (cached === undefined) {
-      cached = fetchSecret();
+      const pending = fetchSecret();
+      cached = pending;
       // Forget a failure so that the next invocation fetches again.
-      cached.catch(() => {
-        cached = undefined;
+      pending.catch(() => {
+        if (cached === pending) cached = undefined;
       });
     }
     return cached;
   };
+  return Object.assign(provider, {
+    invalidate: (): void => {
+      cached = undefined;
+    },
+  });
 };

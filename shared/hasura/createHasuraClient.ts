@@ -2,13 +2,17 @@ import { GraphQLClient } from 'graphql-request';
 import type { AdminSecretProvider } from './adminSecretProvider.js';
 import { classifyHasuraError } from './classifyHasuraError.js';
 import { createKeepAliveFetch, type MinimalFetch } from './createKeepAliveFetch.js';
+import { HasuraRequestError } from './HasuraRequestError.js';
 import type { RedactedSecret } from './RedactedSecret.js';
 
 /** Options of {@link createHasuraClient}. */
 export interface HasuraClientOptions {
   /** The full GraphQL URL, e.g. `https://hasura.example.com/v1/graphql`. */
   readonly endpoint: string;
-  /** Supplies the admin secret sent as `x-hasura-admin-secret`. */
+  /**
+   * Supplies the admin secret sent as `x-hasura-admin-secret`; invalidated when Hasura
+   * answers `access-denied`, so a rotated secret is fetched again.
+   */
   readonly adminSecret: AdminSecretProvider;
   /**
    * Longest wait for one answer, milliseconds (a request may ask for less).
@@ -46,6 +50,34 @@ export interface HasuraClient {
   ): Promise<T>;
 }
 
+/** Settles like `promise`, or rejects when `signal` aborts first (the promise keeps running). */
+const beforeAbort = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const onAbort = (): void =>
+      reject(
+        new HasuraRequestError(
+          'transient',
+          'secret-unavailable',
+          'the admin secret was not available within the request timeout',
+        ),
+      );
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+
 /**
  * Creates the one Hasura client of a container (module scope): a graphql-request
  * `GraphQLClient` over a keep-alive connection pool ({@link createKeepAliveFetch}) that
@@ -70,17 +102,23 @@ export const createHasuraClient = (options: HasuraClientOptions): HasuraClient =
       requestOptions: HasuraRequestOptions = {},
     ): Promise<T> {
       let secret: RedactedSecret | undefined;
+      const wait = Math.max(1, Math.min(timeoutMs, requestOptions.timeoutMs ?? timeoutMs));
+      // One timeout for the whole request, fetching the secret included: a Secrets Manager that
+      // does not answer must not hold the batch past the caller's time budget.
+      const signal = AbortSignal.timeout(wait);
       try {
-        secret = await options.adminSecret();
-        const wait = Math.max(1, Math.min(timeoutMs, requestOptions.timeoutMs ?? timeoutMs));
+        secret = await beforeAbort(options.adminSecret(), signal);
         return await client.request<T>({
           document,
           variables,
           requestHeaders: { 'x-hasura-admin-secret': secret.reveal() },
-          signal: AbortSignal.timeout(wait),
+          signal,
         });
       } catch (error) {
-        throw classifyHasuraError(error, secret);
+        const failure = classifyHasuraError(error, secret);
+        // A refused secret may have been rotated: fetch it again for the next request.
+        if (failure.code === 'access-denied') options.adminSecret.invalidate?.();
+        throw failure;
       }
     },
   };

@@ -34,6 +34,21 @@ const toHeaders = (message: IncomingMessage): Headers => {
   return headers;
 };
 
+/** Statuses whose `Response` must have a null body (the constructor throws otherwise). */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/**
+ * The `Response` of an answer. A status `Response` rejects (1xx, 6xx from a broken proxy)
+ * throws a `RangeError`, which the caller turns into a rejection.
+ */
+const toResponse = (message: IncomingMessage, body: string): Response => {
+  const status = message.statusCode ?? 502;
+  return new Response(NULL_BODY_STATUSES.has(status) ? null : body, {
+    status,
+    headers: toHeaders(message),
+  });
+};
+
 /**
  * A `fetch` for graphql-request over `node:http(s)` with a keep-alive agent: one pool per
  * container, sockets reused across invocations. Measured on the consumer's batched upsert it
@@ -76,12 +91,13 @@ export const createKeepAliveFetch = (options: KeepAliveFetchOptions = {}): Minim
           message.on('data', (chunk: Buffer) => chunks.push(chunk));
           message.on('error', reject);
           message.on('end', () => {
-            resolve(
-              new Response(Buffer.concat(chunks).toString('utf8'), {
-                status: message.statusCode ?? 502,
-                headers: toHeaders(message),
-              }),
-            );
+            // Inside an event handler a throw would be an uncaught exception (a crashed
+            // container), so an answer `Response` cannot represent becomes a rejection.
+            try {
+              resolve(toResponse(message, Buffer.concat(chunks).toString('utf8')));
+            } catch (error) {
+              reject(error);
+            }
           });
         },
       );

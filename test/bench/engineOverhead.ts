@@ -235,9 +235,6 @@ const run = async (label: string, databaseUrl?: string): Promise<number> => {
   } finally {
     if (databaseUrl !== undefined) {
       await engine.sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
-      await engine.sql('DELETE FROM hdb_catalog.schema_migrations WHERE schema_name = $1', [
-        schema,
-      ]);
     }
     await engine.stop();
   }

@@ -148,7 +148,8 @@ export const readYaml = async (root: string, path: string): Promise<unknown> =>
 /** Reads a test file's cases (one case or a list), applying {@link VERSION_OVERRIDES}. */
 export const readCases = async (root: string, path: string): Promise<FixtureCase[]> => {
   const override = VERSION_OVERRIDES[path];
-  const source = override !== undefined && existsSync(join(root, override.use)) ? override.use : path;
+  const source =
+    override !== undefined && existsSync(join(root, override.use)) ? override.use : path;
   const parsed = await readYaml(root, source);
   return (Array.isArray(parsed) ? parsed : [parsed]) as FixtureCase[];
 };

@@ -102,8 +102,16 @@ export const postJson = async (
 };
 
 /** Runs a setup or teardown file (a `/v1/query` request) as admin; throws when it fails. */
-export const runQueryFile = async (target: Target, query: unknown, label: string): Promise<void> => {
-  const { status, body } = await postJson(`${target.endpoint}/v1/query`, query, adminHeaders(target));
+export const runQueryFile = async (
+  target: Target,
+  query: unknown,
+  label: string,
+): Promise<void> => {
+  const { status, body } = await postJson(
+    `${target.endpoint}/v1/query`,
+    query,
+    adminHeaders(target),
+  );
   if (status !== 200) {
     throw new Error(`${label} failed with HTTP ${status}: ${JSON.stringify(body)}`);
   }

@@ -27,7 +27,8 @@ import { runCase, runQueryFile, type Target } from './harness.js';
 type AuthMode = 'admin-secret' | 'jwt';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const fixturesDir = process.env.HASURA_FIXTURES_DIR ?? resolve(repoRoot, '../shared/fixtures/hasura');
+const fixturesDir =
+  process.env.HASURA_FIXTURES_DIR ?? resolve(repoRoot, '../shared/fixtures/hasura');
 const remote = process.env.HASURA_GRAPHQL_ENDPOINT;
 const ADMIN_SECRET = 'conformance-admin-secret';
 
@@ -37,7 +38,9 @@ let failed = 0;
 const report = (ok: boolean, label: string, detail?: string): void => {
   if (ok) passed += 1;
   else failed += 1;
-  console.log(`${ok ? 'PASS' : 'FAIL'}  ${label}${detail === undefined ? '' : `\n      ${detail}`}`);
+  console.log(
+    `${ok ? 'PASS' : 'FAIL'}  ${label}${detail === undefined ? '' : `\n      ${detail}`}`,
+  );
 };
 
 const describeError = (error: unknown): string =>
@@ -124,10 +127,15 @@ const main = async (): Promise<number> => {
   const modes: AuthMode[] =
     requested === 'both' ? ['admin-secret', 'jwt'] : [requested === 'jwt' ? 'jwt' : 'admin-secret'];
   console.log(`Hasura conformance: ${fixturesDir}`);
-  console.log(`Target: ${remote ?? `local engine (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`}`);
+  console.log(
+    `Target: ${remote ?? `local engine (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`}`,
+  );
   for (const mode of modes) {
     if (remote !== undefined) {
-      const target = { endpoint: remote.replace(/\/v1\/graphql\/?$/, '').replace(/\/$/, ''), adminSecret: process.env.HASURA_GRAPHQL_ADMIN_SECRET };
+      const target = {
+        endpoint: remote.replace(/\/v1\/graphql\/?$/, '').replace(/\/$/, ''),
+        adminSecret: process.env.HASURA_GRAPHQL_ADMIN_SECRET,
+      };
       for (const folder of runnable) await runFolder(target, folder, mode);
       continue;
     }
@@ -136,7 +144,9 @@ const main = async (): Promise<number> => {
       for (const folder of runnable) await runFolder(target, folder, mode);
     } finally {
       if (process.env.DATABASE_URL !== undefined) {
-        await engine.sql(`DROP SCHEMA IF EXISTS "conformance_${process.pid}" CASCADE`).catch(() => undefined);
+        await engine
+          .sql(`DROP SCHEMA IF EXISTS "conformance_${process.pid}" CASCADE`)
+          .catch(() => undefined);
       }
       await engine.stop();
     }

@@ -24,6 +24,8 @@ export interface DriveLoginsOptions {
    * @default 7
    */
   readonly seed?: number;
+  /** Awaited before each sign-in (back-pressure: keep moto's queue shallow). */
+  readonly beforeLogin?: () => Promise<void>;
   /** Called after each sign-in with the number done so far. */
   readonly onProgress?: (done: number) => void | Promise<void>;
 }
@@ -72,6 +74,7 @@ export const driveLogins = async (
   await Promise.all(
     lanes.map(async (lane) => {
       for (const user of lane) {
+        await options.beforeLogin?.();
         const n = firstUser + user;
         const gap = Date.now() - (lastStart.get(n) ?? 0);
         if (gap < 2) await sleep(2 - gap + 1);

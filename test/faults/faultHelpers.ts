@@ -235,5 +235,36 @@ export const compareWithNewest = (
   return { matching, missing, stale };
 };
 
+/**
+ * Prints one progress line to stderr every `intervalMs` (queue and DLQ depth, the poller's
+ * counters, and what `extra` adds) until the returned function is called.
+ */
+export const reportProgress = (
+  stack: LocalStack,
+  extra: () => string,
+  intervalMs = 5000,
+): (() => void) => {
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const { syncQueue } = stack.provisioned;
+    void Promise.all([
+      queueDepth(stack.aws.sqs, syncQueue.queueUrl),
+      queueDepth(stack.aws.sqs, syncQueue.dlqUrl),
+    ]).then(
+      ([queue, dlq]) => {
+        const stats = stack.syncPoller.stats();
+        const seconds = Math.round((Date.now() - started) / 1000);
+        process.stderr.write(
+          `    … ${seconds}s ${extra()} queue ${queue.visible}+${queue.inFlight} dlq ${dlq.total} ` +
+            `batches ${stats.invocations} ok ${stats.deleted} failed ${stats.failed}\n`,
+        );
+      },
+      () => undefined,
+    );
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+};
+
 /** Formats an integer with thousands separators. */
 export const fmt = (value: number): string => value.toLocaleString('en-US');

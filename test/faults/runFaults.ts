@@ -4,7 +4,7 @@
  * figure; the run ends with the plain line `N passed, M failed` and exits non-zero when M > 0.
  *
  * Flags: `--only <text>` runs the scenarios whose name contains the text; `--quick` shortens
- * the Hasura outage to 8 s over 1,500 logins.
+ * the Hasura outage to 15 s over 1,500 logins.
  */
 import { eventBridgeFaultScenario } from './eventBridgeFaults.js';
 import type { FaultScenario } from './faultHelpers.js';
@@ -22,7 +22,7 @@ const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? '').toLowerCase() : undefined;
 
 const scenarios: FaultScenario[] = [
-  hasuraOutageScenario(quick ? { logins: 1500, users: 300, outageMs: 8000 } : {}),
+  hasuraOutageScenario(quick ? { logins: 1500, users: 300, outageMs: 15_000 } : {}),
   poisonRecordsScenario(),
   shuffledStreamScenario(),
   eventBridgeFaultScenario({ mode: 'throttling', firstUser: 100_000 }),

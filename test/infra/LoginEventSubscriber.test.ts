@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -33,6 +33,7 @@ describe('Class: LoginEventSubscriber', () => {
     const template = Template.fromStack(stack);
     const queueId = logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: 'login-audit' });
     const dlqId = logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: 'login-audit-dlq' });
+    const deliveryDeadLetterArn = new Capture();
 
     // Assess
     template.hasResourceProperties('AWS::Events::Rule', {
@@ -46,7 +47,7 @@ describe('Class: LoginEventSubscriber', () => {
       Targets: [
         Match.objectLike({
           Arn: arnOf(queueId),
-          DeadLetterConfig: { Arn: Match.anyValue() },
+          DeadLetterConfig: { Arn: deliveryDeadLetterArn },
           RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
         }),
       ],
@@ -57,8 +58,13 @@ describe('Class: LoginEventSubscriber', () => {
       RedrivePolicy: { deadLetterTargetArn: arnOf(dlqId), maxReceiveCount: 5 },
     });
     template.resourceCountIs('AWS::SQS::Queue', 3);
-    expect(subscriber.deliveryDeadLetterQueue).toBeDefined();
-    expect(subscriber.queue).toBeDefined();
+    // The exposed queues are the ones the rule delivers to and dead-letters into.
+    expect(stack.resolve(subscriber.queue?.queueArn)).toEqual(arnOf(queueId));
+    expect(stack.resolve(subscriber.deadLetterQueue?.queueArn)).toEqual(arnOf(dlqId));
+    expect(stack.resolve(subscriber.deliveryDeadLetterQueue?.queueArn)).toEqual(
+      deliveryDeadLetterArn.asObject(),
+    );
+    expect(deliveryDeadLetterArn.asObject()).not.toEqual(arnOf(dlqId));
   });
 
   it('takes retry settings for the delivery to its queue', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LoginEventBus } from '../../infra/constructs/LoginEventBus.js';
 import { PipelineMonitoring } from '../../infra/constructs/PipelineMonitoring.js';
 import { QueueWithDeadLetterQueue } from '../../infra/constructs/QueueWithDeadLetterQueue.js';
@@ -34,6 +35,11 @@ describe('Function: validateStackProps', () => {
       { consumerTimeout: Duration.seconds(60) },
       /at least 6 times the consumer's timeout/,
     ],
+    [
+      'a consumer timeout shorter than its safety margin allows',
+      { consumerTimeout: Duration.seconds(3) },
+      /consumerTimeout 3 s is too short/,
+    ],
     ['a batch size of 0', { consumerBatchSize: 0 }, /consumerBatchSize/],
     ['a concurrency of 1', { consumerMaxConcurrency: 1 }, /consumerMaxConcurrency .* 2 to 1000/],
     ['a bad attribute name', { publishedAttributes: ['e mail'] }, /publishedAttributes/],
@@ -49,6 +55,28 @@ describe('Function: validateStackProps', () => {
       'an archive retention in hours',
       { archiveRetention: Duration.hours(36) },
       /whole number of days/,
+    ],
+    [
+      'a column map the consumer refuses (no eventId)',
+      { usersColumnMap: { sub: 'id', authenticatedAt: 'last_seen_at' } },
+      /usersColumnMap is not accepted by the function .*must map "eventId"/,
+    ],
+    [
+      'an unknown write mode',
+      { syncWriteMode: 'fast' as 'guard' },
+      /syncWriteMode is not accepted by the function .*"guard" or "where"/,
+    ],
+    ['a table name that is not a GraphQL name', { usersTable: 'app-users' }, /usersTable/],
+    [
+      'a group mapped to an empty role',
+      { hasuraGroupRoleMap: { admins: ' ' } },
+      /hasuraGroupRoleMap is not accepted by the function/,
+    ],
+    ['an unknown log level', { logLevel: 'VERBOSE' as 'INFO' }, /logLevel must be one of/],
+    [
+      'a log retention CloudWatch Logs does not offer',
+      { logRetention: 2 as RetentionDays },
+      /logRetention must be a CloudWatch Logs retention/,
     ],
   ])('throws a readable error for %s', (_name, props, message) => {
     // Act

@@ -4,15 +4,8 @@ import { join } from 'node:path';
 import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { UserAuthenticatedV1 } from '../../../shared/events/userAuthenticated.js';
-import {
-  type CliTestBed,
-  createBusToQueue,
-  createUserPool,
-  runCliInProcess,
-  spawnCli,
-  startCliTestBed,
-  startCollector,
-} from './cliHarness.js';
+import { type CliTestBed, runCliInProcess, spawnCli, startCliTestBed } from './cliHarness.js';
+import { createBusToQueue, createUserPool, startCollector } from './queueHelpers.js';
 
 const USERS = 1000;
 
@@ -21,7 +14,7 @@ const details = (bodies: readonly string[]): UserAuthenticatedV1[] =>
 
 let buses = 0;
 
-describe('Command: backfill (moto Cognito → EventBridge → sync queue)', () => {
+describe('Function: runCli backfill (moto Cognito → EventBridge → queue)', () => {
   let bed: CliTestBed;
   let userPoolId: string;
   let directory: string;

@@ -1,3 +1,6 @@
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AdminCreateUserCommand,
   CognitoIdentityProviderClient,
@@ -8,7 +11,8 @@ import { fetchSyncedUsers } from '../../../local/hasuraTarget.js';
 import { queueDepth } from '../../../local/queueDepth.js';
 import { postAuthenticationEvent, simulatedUser } from '../../../local/simulateLogins.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
-import { createUserPool, runCliChild, runCliInProcess } from './cliHarness.js';
+import { runCliChild, runCliInProcess, spawnCli } from './cliHarness.js';
+import { createUserPool } from './queueHelpers.js';
 
 const waitFor = async (condition: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -22,7 +26,7 @@ const waitFor = async (condition: () => Promise<boolean>, timeoutMs: number): Pr
  * The CLI against the whole local stack: moto, the poller feeding the REAL user-sync consumer,
  * and the Hasura-compatible engine (PGlite, or PostgreSQL when DATABASE_URL is set).
  */
-describe('CLI over the local stack (rows in the users table)', () => {
+describe('Function: runCli over the local stack (rows in the users table)', () => {
   let test: TestStack | undefined;
   let env: Record<string, string>;
   const stack = () => {
@@ -37,7 +41,8 @@ describe('CLI over the local stack (rows in the users table)', () => {
       // Failed records come back after 1 s, so poison reaches the DLQ after 5 receives quickly.
       visibilityTimeoutSeconds: 1,
       consumer: { maxBatchingWindowMs: 300, waitTimeSeconds: 1 },
-      exampleSubscriber: false,
+      // The subscriber's consumer keeps its queue drained: moto slows down as a queue grows.
+      exampleSubscriber: true,
     });
     env = {
       AWS_ENDPOINT_URL: stack().awsEndpoint,
@@ -143,61 +148,134 @@ describe('CLI over the local stack (rows in the users table)', () => {
     }, 60_000);
   }, 90_000);
 
-  it('backfills 1,000 Cognito users into 1,000 rows', async () => {
-    // Prepare
-    const config = {
-      endpoint: stack().awsEndpoint,
-      region: stack().region,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    };
-    const cognito = new CognitoIdentityProviderClient(config);
-    const userPoolId = await createUserPool(cognito, 'cli-rows');
-    for (let i = 0; i < 1000; i += 25) {
-      await Promise.all(
-        Array.from({ length: 25 }, (_, k) =>
-          cognito.send(
-            new AdminCreateUserCommand({
-              UserPoolId: userPoolId,
-              Username: `bf-${i + k}`,
-              MessageAction: 'SUPPRESS',
-              UserAttributes: [{ Name: 'email', Value: `bf-${i + k}@example.com` }],
-            }),
-          ),
-        ),
-      );
-    }
+  describe('backfill of 1,000 Cognito users', () => {
+    let userPoolId: string;
     const subs = new Set<string>();
-    let token: string | undefined;
-    do {
-      const page = await cognito.send(
-        new ListUsersCommand({
-          UserPoolId: userPoolId,
-          ...(token ? { PaginationToken: token } : {}),
-        }),
-      );
-      for (const user of page.Users ?? []) {
-        const sub = user.Attributes?.find((a) => a.Name === 'sub')?.Value;
-        if (sub) subs.add(sub);
-      }
-      token = page.PaginationToken;
-    } while (token);
-    cognito.destroy();
-    const checkpoint = `${process.env.TMPDIR ?? '/tmp'}/cli-rows-${process.pid}.json`;
-
-    // Act
-    const run = await runCliInProcess(
-      ['backfill', '--user-pool-id', userPoolId, '--checkpoint', checkpoint, '--rate', '50', '-q'],
-      env,
-    );
-
-    // Assess
-    expect(run.code).toBe(0);
-    expect(subs.size).toBe(1000);
-    await waitFor(async () => {
+    const checkpoint = (name: string) => join(tmpdir(), `cli-rows-${name}-${process.pid}.json`);
+    const allRowsPresent = async () => {
       const rows = await rowIds();
       return [...subs].every((sub) => rows.has(sub));
+    };
+
+    beforeAll(async () => {
+      const cognito = new CognitoIdentityProviderClient({
+        endpoint: stack().awsEndpoint,
+        region: stack().region,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+      try {
+        userPoolId = await createUserPool(cognito, 'cli-rows');
+        for (let i = 0; i < 1000; i += 25) {
+          await Promise.all(
+            Array.from({ length: 25 }, (_, k) =>
+              cognito.send(
+                new AdminCreateUserCommand({
+                  UserPoolId: userPoolId,
+                  Username: `bf-${i + k}`,
+                  MessageAction: 'SUPPRESS',
+                  UserAttributes: [{ Name: 'email', Value: `bf-${i + k}@example.com` }],
+                }),
+              ),
+            ),
+          );
+        }
+        let token: string | undefined;
+        do {
+          const page = await cognito.send(
+            new ListUsersCommand({
+              UserPoolId: userPoolId,
+              ...(token ? { PaginationToken: token } : {}),
+            }),
+          );
+          for (const user of page.Users ?? []) {
+            const sub = user.Attributes?.find((a) => a.Name === 'sub')?.Value;
+            if (sub) subs.add(sub);
+          }
+          token = page.PaginationToken;
+        } while (token);
+      } finally {
+        cognito.destroy();
+      }
     }, 120_000);
-    const rows = await fetchSyncedUsers(stack().hasura);
-    expect(rows.filter((row) => subs.has(row.id))).toHaveLength(1000);
-  }, 240_000);
+
+    afterAll(async () => {
+      await rm(checkpoint('full'), { force: true });
+      await rm(checkpoint('killed'), { force: true });
+    });
+
+    it('yields 1,000 rows', async () => {
+      // Act
+      const run = await runCliInProcess(
+        [
+          'backfill',
+          '--user-pool-id',
+          userPoolId,
+          '--checkpoint',
+          checkpoint('full'),
+          '--rate',
+          '50',
+          '-q',
+        ],
+        env,
+      );
+
+      // Assess
+      expect(run.code).toBe(0);
+      expect(subs.size).toBe(1000);
+      await waitFor(allRowsPresent, 120_000);
+      const rows = await fetchSyncedUsers(stack().hasura);
+      expect(rows.filter((row) => subs.has(row.id))).toHaveLength(1000);
+    }, 180_000);
+
+    it('killed and resumed, still yields 1,000 rows: no page skipped', async () => {
+      // Prepare: no rows, and a slow backfill (20 users a page, 4 pages a second) killed mid-way.
+      await test?.sql('DELETE FROM users');
+      const child = spawnCli(
+        [
+          'backfill',
+          '--user-pool-id',
+          userPoolId,
+          '--checkpoint',
+          checkpoint('killed'),
+          '--rate',
+          '4',
+          '--page-size',
+          '20',
+          '-q',
+        ],
+        env,
+      );
+      await waitFor(
+        async () =>
+          readFile(checkpoint('killed'), 'utf8')
+            .then((text) => (JSON.parse(text) as { pages: number }).pages >= 5)
+            .catch(() => false),
+        30_000,
+      );
+      child.child.kill('SIGKILL');
+      await child.exited;
+
+      // Act
+      const resumed = await runCliInProcess(
+        [
+          'backfill',
+          '--user-pool-id',
+          userPoolId,
+          '--checkpoint',
+          checkpoint('killed'),
+          '--resume',
+          '--rate',
+          '50',
+          '-q',
+        ],
+        env,
+      );
+
+      // Assess
+      expect(resumed.code).toBe(0);
+      await waitFor(allRowsPresent, 120_000);
+      const rows = await fetchSyncedUsers(stack().hasura);
+      expect(rows.filter((row) => subs.has(row.id))).toHaveLength(1000);
+    }, 180_000);
+  });
 });

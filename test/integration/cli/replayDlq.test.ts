@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { pipeline } from '../../../shared/pipeline.js';
+import { type CliTestBed, runCliInProcess, spawnCli, startCliTestBed } from './cliHarness.js';
 import {
-  type CliTestBed,
   counts,
   createQueuePair,
   drain,
@@ -9,11 +9,8 @@ import {
   eventIds,
   loginDetail,
   poisonIntoDlq,
-  runCliInProcess,
   sendLogins,
-  spawnCli,
-  startCliTestBed,
-} from './cliHarness.js';
+} from './queueHelpers.js';
 
 const waitFor = async (condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -23,7 +20,7 @@ const waitFor = async (condition: () => Promise<boolean>, timeoutMs = 20_000): P
   }
 };
 
-describe('Command: replay-dlq (moto)', () => {
+describe('Function: runCli replay-dlq (moto)', () => {
   let bed: CliTestBed;
   let queueUrl: string;
   let dlqUrl: string;
@@ -188,6 +185,29 @@ describe('Command: replay-dlq (moto)', () => {
     // Messages the killed process held come back after their 2 s visibility timeout.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const inDlq = eventIds(await drain(bed.sqs, dlqUrl));
+    expect(new Set([...inSource, ...inDlq])).toEqual(new Set(details.map((d) => d.eventId)));
+  }, 60_000);
+
+  it('stops cleanly on SIGINT: exit 130, nothing lost, held messages visible again at once', async () => {
+    // Prepare
+    const details = Array.from({ length: 30 }, (_, n) => loginDetail(`sub-${n % 3}`, n));
+    await poison(details);
+    const child = spawnCli(['replay-dlq', ...dlqArgs, '--rate', '4', '--json', '-q'], bed.env);
+
+    // Act
+    await waitFor(async () => (await counts(bed.sqs, queueUrl)).visible >= 8);
+    child.child.kill('SIGINT');
+    const exit = await child.exited;
+
+    // Assess
+    expect(exit.code).toBe(130);
+    const report = JSON.parse(child.stdout()) as { moved: number; interrupted: boolean };
+    expect(report.interrupted).toBe(true);
+    // No visibility timeout to wait for: the DLQ holds exactly what was not moved, visible now.
+    expect(await counts(bed.sqs, dlqUrl)).toEqual({ visible: 30 - report.moved, inFlight: 0 });
+    const inSource = eventIds(await drain(bed.sqs, queueUrl));
+    const inDlq = eventIds(await drain(bed.sqs, dlqUrl));
+    expect(inSource).toHaveLength(report.moved);
     expect(new Set([...inSource, ...inDlq])).toEqual(new Set(details.map((d) => d.eventId)));
   }, 60_000);
 

@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { type HasuraEngine, startHasuraEngine } from '../../../local/hasura/server.js';
 import { post, UPSERT_USERS, userRow } from './helpers.js';
+
+// PGlite starts in a few seconds, more on a loaded machine.
+jest.setTimeout(30_000);
 
 describe('Function: startHasuraEngine (upserts)', () => {
   let engine: HasuraEngine;
@@ -10,7 +13,7 @@ describe('Function: startHasuraEngine (upserts)', () => {
 
   beforeAll(async () => {
     engine = await startHasuraEngine({ adminSecret: 'test-secret' });
-  });
+  }, 120_000);
   afterAll(async () => {
     await engine.stop();
   });
@@ -45,9 +48,10 @@ describe('Function: startHasuraEngine (upserts)', () => {
 
   it('applies a newer event, keeps created_at and bumps updated_at', async () => {
     // Prepare
-    await upsert([userRow('u1', '2026-01-01T00:00:00.000Z', 'e1')]);
-    await engine.sql("UPDATE users SET created_at = '2020-01-01', updated_at = '2020-01-01'");
-    await engine.sql("UPDATE users SET last_seen_at = '2025-01-01'");
+    await engine.sql(
+      `INSERT INTO users (id, username, last_seen_at, last_event_id, created_at, updated_at)
+       VALUES ('u1', 'old', '2026-01-01', 'e1', '2020-01-01', '2020-01-01')`,
+    );
 
     // Act
     const newer = await upsert([userRow('u1', '2026-01-03T00:00:00.000Z', 'e3')]);
@@ -98,7 +102,7 @@ describe('Function: startHasuraEngine (upserts)', () => {
     // Prepare
     await upsert([userRow('u1', '2026-01-02T00:00:00.000Z', 'e2')]);
     const query = `mutation($o: users_insert_input!, $w: users_bool_exp!) {
-      insert_users_one(object: $o, on_conflict: {constraint: users_pkey, update_columns: [username], where: $w}) { id username }
+      insert_users_one(object: $o, on_conflict: {constraint: users_pkey, update_columns: [username, last_seen_at, last_event_id], where: $w}) { id username }
     }`;
     const where = (at: string) => ({ last_seen_at: { _lt: at } });
 
@@ -107,7 +111,10 @@ describe('Function: startHasuraEngine (upserts)', () => {
       engine.graphqlUrl,
       {
         query,
-        variables: { o: userRow('u1', '2026-01-01T00:00:00.000Z', 'x', 'old'), w: where('2026-01-01T00:00:00Z') },
+        variables: {
+          o: userRow('u1', '2026-01-01T00:00:00.000Z', 'x', 'old'),
+          w: where('2026-01-01T00:00:00Z'),
+        },
       },
       admin,
     );
@@ -115,7 +122,10 @@ describe('Function: startHasuraEngine (upserts)', () => {
       engine.graphqlUrl,
       {
         query,
-        variables: { o: userRow('u1', '2026-01-03T00:00:00.000Z', 'y', 'new'), w: where('2026-01-03T00:00:00Z') },
+        variables: {
+          o: userRow('u1', '2026-01-03T00:00:00.000Z', 'y', 'new'),
+          w: where('2026-01-03T00:00:00Z'),
+        },
       },
       admin,
     );
@@ -141,7 +151,10 @@ describe('Function: startHasuraEngine (upserts)', () => {
       errors: [
         {
           message: 'invalid input syntax for type timestamp with time zone: "not a time"',
-          extensions: { path: '$.selectionSet.insert_users_one.args.object', code: 'data-exception' },
+          extensions: {
+            path: '$.selectionSet.insert_users_one.args.object',
+            code: 'data-exception',
+          },
         },
       ],
     });
@@ -150,7 +163,9 @@ describe('Function: startHasuraEngine (upserts)', () => {
 
   it('selects with where, order_by, limit and offset', async () => {
     // Prepare
-    await upsert(['a', 'b', 'c', 'd'].map((id, i) => userRow(id, `2026-01-0${i + 1}T00:00:00Z`, id)));
+    await upsert(
+      ['a', 'b', 'c', 'd'].map((id, i) => userRow(id, `2026-01-0${i + 1}T00:00:00Z`, id)),
+    );
     const query = `{ users(where: {_and: [{id: {_in: ["a", "b", "c"]}}, {_not: {id: {_eq: "b"}}}], email: {_is_null: false}}, order_by: [{last_seen_at: desc}], limit: 1, offset: 0) { id last_seen_at } }`;
 
     // Act

@@ -27,6 +27,8 @@ describe('Function: handler', () => {
       EVENT_SOURCE: 'com.example.auth',
       PUBLISHED_ATTRIBUTES: 'email,custom:tenant',
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      // An operator turning on event logging must not put attribute values in the logs.
+      POWERTOOLS_LOGGER_LOG_EVENT: 'true',
     });
     const keep = (chunk: string | Uint8Array): boolean => {
       output.push(String(chunk));

@@ -71,6 +71,27 @@ describe('Function: createAdminSecretProvider', () => {
     expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
   });
 
+  it('fetches the secret again after it was invalidated', async () => {
+    // Prepare
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: 'before-rotation' })
+      .resolves({ SecretString: 'after-rotation' });
+    const provide = createAdminSecretProvider(
+      { kind: 'secretsManager', secretArn },
+      new SecretsManagerClient({}),
+    );
+
+    // Act
+    const before = await provide();
+    provide.invalidate?.();
+    const after = await provide();
+
+    // Assess
+    expect([before.reveal(), after.reveal()]).toEqual(['before-rotation', 'after-rotation']);
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+  });
+
   it('rejects a JSON secret without an adminSecret key', async () => {
     // Prepare
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: '{"password":"x"}' });

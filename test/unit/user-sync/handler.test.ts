@@ -22,6 +22,7 @@ const context: Context = {
 describe('Function: handler', () => {
   const saved = { ...process.env };
   const printed = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  const informed = jest.spyOn(console, 'info').mockImplementation(() => undefined);
   const warned = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   let fake: FakeHasura;
@@ -34,12 +35,15 @@ describe('Function: handler', () => {
       POWERTOOLS_DEV: 'true',
       POWERTOOLS_METRICS_DISABLED: 'false',
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      // An operator turning on event logging must not put attribute values in the logs.
+      POWERTOOLS_LOGGER_LOG_EVENT: 'true',
     });
   });
 
   afterAll(async () => {
     process.env = saved;
     printed.mockRestore();
+    informed.mockRestore();
     warned.mockRestore();
     errors.mockRestore();
     await fake.stop();
@@ -53,11 +57,12 @@ describe('Function: handler', () => {
     const result = await handler(sqsEvent(loginRecords(3)), context);
 
     // Assess
-    const output = JSON.stringify([printed.mock.calls, warned.mock.calls, errors.mock.calls]);
+    const output = JSON.stringify([printed, informed, warned, errors].map((spy) => spy.mock.calls));
     expect(result).toEqual({ batchItemFailures: [] });
     expect(fake.requests).toHaveLength(1);
     expect(output).toContain('UsersSynced');
     expect(output).toContain('HasuraRequests');
     expect(output).not.toContain(ADMIN_SECRET);
+    expect(output).not.toContain('@example.com');
   });
 });

@@ -1,0 +1,91 @@
+import { Token } from 'aws-cdk-lib';
+import { readPreTokenGenerationConfig } from '../../services/pre-token-generation/config.js';
+import { loadUserSyncConfig } from '../../services/user-sync/config.js';
+import { isConfigurationError } from '../../shared/errors.js';
+import type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
+
+/**
+ * The stack prop behind each service variable it sets, so that a value the service would refuse
+ * at cold start fails `cdk synth` instead, naming the prop.
+ */
+const PROP_OF_VARIABLE: Readonly<Record<string, keyof CognitoHasuraSyncStackProps>> = {
+  USERS_TABLE: 'usersTable',
+  USERS_CONSTRAINT: 'usersConstraint',
+  USERS_COLUMN_MAP: 'usersColumnMap',
+  SYNC_WRITE_MODE: 'syncWriteMode',
+  HASURA_CLAIMS_NAMESPACE: 'hasuraClaimsNamespace',
+  HASURA_DEFAULT_ROLE: 'hasuraDefaultRole',
+  HASURA_GROUP_ROLE_MAP: 'hasuraGroupRoleMap',
+  HASURA_TRUSTED_ROLE_ATTRIBUTES: 'hasuraTrustedRoleAttributes',
+  HASURA_CLAIMS_FORMAT_V2: 'hasuraClaimsFormatV2',
+};
+
+/** Placeholders for the variables the stack fills with deploy-time values. */
+const DEPLOY_TIME_PLACEHOLDERS = {
+  HASURA_GRAPHQL_ENDPOINT: 'https://hasura.example.com/v1/graphql',
+  HASURA_ADMIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-AbCdEf',
+} as const;
+
+/** The entries of an environment whose value is set. */
+export const definedOnly = (env: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+
+/** A map as the JSON the services' `stringMap` reads, or undefined. */
+const json = (map: Readonly<Record<string, string>> | undefined): string | undefined =>
+  map === undefined ? undefined : JSON.stringify(map);
+
+/**
+ * The `user-sync` variables that come from stack props (table, constraint, column map, write
+ * mode); unset props are left to the consumer's defaults.
+ */
+export const userSyncSettings = (props: CognitoHasuraSyncStackProps): Record<string, string> =>
+  definedOnly({
+    USERS_TABLE: props.usersTable,
+    USERS_CONSTRAINT: props.usersConstraint,
+    USERS_COLUMN_MAP: json(props.usersColumnMap),
+    SYNC_WRITE_MODE: props.syncWriteMode,
+  });
+
+/**
+ * The `pre-token-generation` variables that come from stack props. V1 events always get
+ * `stringified_json`, the only claims format they allow.
+ */
+export const preTokenGenerationSettings = (
+  props: CognitoHasuraSyncStackProps,
+): Record<string, string> =>
+  definedOnly({
+    HASURA_CLAIMS_NAMESPACE: props.hasuraClaimsNamespace,
+    HASURA_DEFAULT_ROLE: props.hasuraDefaultRole,
+    HASURA_GROUP_ROLE_MAP: json(props.hasuraGroupRoleMap),
+    HASURA_TRUSTED_ROLE_ATTRIBUTES: props.hasuraTrustedRoleAttributes?.join(','),
+    HASURA_CLAIMS_FORMAT_V1: 'stringified_json',
+    HASURA_CLAIMS_FORMAT_V2: props.hasuraClaimsFormatV2 ?? 'json',
+  });
+
+/**
+ * Reads the service settings of the props with the services' own configuration loaders, so the
+ * stack cannot deploy a function that throws a `ConfigurationError` at every cold start.
+ * Settings holding unresolved tokens are left to the deployment.
+ *
+ * @param toError - builds the error to throw from a message naming the prop.
+ * @throws the error of `toError` when a service would refuse a setting.
+ */
+export const validateServiceSettings = (
+  props: CognitoHasuraSyncStackProps,
+  toError: (message: string) => Error,
+): void => {
+  const check = (settings: Record<string, string>, load: (env: Record<string, string>) => void) => {
+    if (Object.values(settings).some((value) => Token.isUnresolved(value))) return;
+    try {
+      load({ ...DEPLOY_TIME_PLACEHOLDERS, ...settings });
+    } catch (error) {
+      if (!isConfigurationError(error)) throw error;
+      const prop = PROP_OF_VARIABLE[error.variable] ?? error.variable;
+      throw toError(`${prop} is not accepted by the function (${error.message})`);
+    }
+  };
+  check(userSyncSettings(props), loadUserSyncConfig);
+  check(preTokenGenerationSettings(props), readPreTokenGenerationConfig);
+};

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { type HasuraEngine, startHasuraEngine } from '../../../local/hasura/server.js';
+import { post, userRow } from './helpers.js';
+
+// PGlite starts in a few seconds, more on a loaded machine.
+jest.setTimeout(30_000);
+
+const error = (code: string, message: string, path = '$') => ({
+  errors: [{ message, extensions: { path, code } }],
+});
+
+describe('Function: startHasuraEngine (errors and bad input)', () => {
+  let engine: HasuraEngine;
+  const admin = { 'x-hasura-admin-secret': 'secret' };
+  const insertOne = `mutation($o: users_insert_input!) { insert_users_one(object: $o) { id } }`;
+
+  beforeAll(async () => {
+    engine = await startHasuraEngine({ adminSecret: 'secret', maxBodyBytes: 64 * 1024 });
+  }, 120_000);
+  afterAll(async () => {
+    await engine.stop();
+  });
+
+  it('answers a unique violation with constraint-violation and Hasura text', async () => {
+    // Prepare
+    const row = userRow('dup', '2026-01-01T00:00:00Z', 'e1');
+    const query = `mutation($objects: [users_insert_input!]!) { insert_users(objects: $objects) { affected_rows } }`;
+
+    // Act
+    const answer = await post(
+      engine.graphqlUrl,
+      { query, variables: { objects: [row, row] } },
+      admin,
+    );
+
+    // Assess
+    expect(answer).toEqual({
+      status: 200,
+      body: error(
+        'constraint-violation',
+        'Uniqueness violation. duplicate key value violates unique constraint "users_pkey"',
+        '$.selectionSet.insert_users.args.objects',
+      ),
+    });
+  });
+
+  it('answers a missing NOT NULL column with constraint-violation', async () => {
+    // Act
+    const answer = await post(
+      engine.graphqlUrl,
+      { query: insertOne, variables: { o: { id: 'x', last_seen_at: '2026-01-01T00:00:00Z' } } },
+      admin,
+    );
+
+    // Assess
+    expect(answer.body).toEqual(
+      error(
+        'constraint-violation',
+        'Not-NULL violation. null value in column "username" of relation "users" violates not-null constraint',
+        '$.selectionSet.insert_users_one.args.object',
+      ),
+    );
+  });
+
+  it('answers a bad timestamp with data-exception', async () => {
+    // Act
+    const answer = await post(
+      engine.graphqlUrl,
+      { query: insertOne, variables: { o: userRow('x', 'yesterday-ish', 'e') } },
+      admin,
+    );
+
+    // Assess
+    expect(answer.body).toEqual(
+      error(
+        'data-exception',
+        'invalid input syntax for type timestamp with time zone: "yesterday-ish"',
+        '$.selectionSet.insert_users_one.args.object',
+      ),
+    );
+  });
+
+  it('answers an unknown field with validation-failed', async () => {
+    // Act
+    const answer = await post(engine.graphqlUrl, { query: '{ users { id nope } }' }, admin);
+
+    // Assess
+    expect(answer.body).toEqual(
+      error(
+        'validation-failed',
+        `field "nope" not found in type: 'users'`,
+        '$.selectionSet.users.selectionSet.nope',
+      ),
+    );
+  });
+
+  it('answers a wrongly typed variable with validation-failed', async () => {
+    // Act
+    const declared = await post(
+      engine.graphqlUrl,
+      { query: 'query($id: Int!) { users_by_pk(id: $id) { id } }', variables: { id: 1 } },
+      admin,
+    );
+    const given = await post(
+      engine.graphqlUrl,
+      { query: 'query($id: String!) { users_by_pk(id: $id) { id } }', variables: { id: 1 } },
+      admin,
+    );
+
+    // Assess
+    expect(declared.body).toEqual(
+      error(
+        'validation-failed',
+        `variable 'id' is declared as 'Int!', but used where 'String!' is expected`,
+        '$.selectionSet.users_by_pk.args.id',
+      ),
+    );
+    expect(given.body).toEqual(
+      error(
+        'validation-failed',
+        'expected a string for type "String", but found number',
+        '$.variableValues.id',
+      ),
+    );
+  });
+
+  it('answers a syntax error with validation-failed at $.query', async () => {
+    // Act
+    const answer = await post(engine.graphqlUrl, { query: '{ users { id ' }, admin);
+
+    // Assess
+    expect(answer.body).toEqual(error('validation-failed', 'not a valid graphql query', '$.query'));
+  });
+
+  it('answers a body that is not JSON, lacks query or is too large with HTTP errors', async () => {
+    // Act
+    const notJson = await post(engine.graphqlUrl, 'not json', admin);
+    const noQuery = await post(engine.graphqlUrl, { variables: {} }, admin);
+    const tooLarge = await post(
+      engine.graphqlUrl,
+      { query: `{ users { id } } #${'x'.repeat(70_000)}` },
+      admin,
+    );
+
+    // Assess
+    expect(notJson).toEqual({
+      status: 400,
+      body: error('invalid-json', 'Error in $: Failed reading: not a valid json value'),
+    });
+    expect(noQuery).toEqual({
+      status: 400,
+      body: error('parse-failed', 'Error in $: key "query" not found'),
+    });
+    expect(tooLarge).toEqual({
+      status: 413,
+      body: error('bad-request', 'request body is too large'),
+    });
+  });
+
+  it("answers an unknown route with Hasura's 404 body and /healthz with OK", async () => {
+    // Act
+    const unknown = await fetch(`${engine.endpoint}/v1/unknown`);
+    const health = await fetch(`${engine.endpoint}/healthz`);
+
+    // Assess
+    expect({ status: unknown.status, body: await unknown.json() }).toEqual({
+      status: 404,
+      body: { path: '$', error: 'resource does not exist', code: 'not-found' },
+    });
+    expect({ status: health.status, body: await health.text() }).toEqual({
+      status: 200,
+      body: 'OK',
+    });
+  });
+
+  it('stops answering while suspended and serves the same data after resume', async () => {
+    // Prepare
+    await post(
+      engine.graphqlUrl,
+      { query: insertOne, variables: { o: userRow('kept', '2026-01-01T00:00:00Z', 'e') } },
+      admin,
+    );
+
+    // Act
+    await engine.suspend();
+    const whileDown = await fetch(`${engine.endpoint}/healthz`).then(
+      () => 'answered',
+      () => 'refused',
+    );
+    await engine.resume();
+    const after = await post(
+      engine.graphqlUrl,
+      { query: '{ users_by_pk(id: "kept") { id } }' },
+      admin,
+    );
+
+    // Assess
+    expect(whileDown).toBe('refused');
+    expect(after.body).toEqual({ data: { users_by_pk: { id: 'kept' } } });
+  });
+});

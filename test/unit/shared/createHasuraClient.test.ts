@@ -1,0 +1,109 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createAdminSecretProvider } from '../../../shared/hasura/adminSecretProvider.js';
+import {
+  createHasuraClient,
+  type HasuraClient,
+} from '../../../shared/hasura/createHasuraClient.js';
+import type { MinimalFetch } from '../../../shared/hasura/createKeepAliveFetch.js';
+import { hasuraErrorBody } from '../../fixtures/hasura/hasuraFixtures.js';
+
+const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-admin-AbCdEf';
+const DOCUMENT = 'mutation SyncUsers { insert_users(objects: []) { affected_rows } }';
+
+/** A fetch answering each call with the next body (HTTP 200, as Hasura answers errors too). */
+const scriptedFetch = (bodies: unknown[]): { fetch: MinimalFetch; secretsSent: string[] } => {
+  const secretsSent: string[] = [];
+  const fetch: MinimalFetch = async (_input, init) => {
+    secretsSent.push(new Headers(init?.headers).get('x-hasura-admin-secret') ?? '');
+    const body = bodies[Math.min(secretsSent.length - 1, bodies.length - 1)];
+    return new Response(JSON.stringify(body), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
+  };
+  return { fetch, secretsSent };
+};
+
+/** A client whose admin secret comes from (mocked) Secrets Manager. */
+const clientWith = (fetch: MinimalFetch): HasuraClient =>
+  createHasuraClient({
+    endpoint: 'http://127.0.0.1:1/v1/graphql',
+    adminSecret: createAdminSecretProvider(
+      { kind: 'secretsManager', secretArn },
+      new SecretsManagerClient({}),
+    ),
+    fetch,
+  });
+
+describe('Function: createHasuraClient', () => {
+  const secretsManager = mockClient(SecretsManagerClient);
+
+  beforeEach(() => {
+    secretsManager.reset();
+  });
+
+  it('sends the rotated admin secret after Hasura refused the cached one', async () => {
+    // Prepare
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: 'old-admin-secret' })
+      .resolves({ SecretString: 'new-admin-secret' });
+    const { fetch, secretsSent } = scriptedFetch([
+      hasuraErrorBody('accessDenied'),
+      { data: { insert_users: { affected_rows: 0 } } },
+    ]);
+    const hasura = clientWith(fetch);
+
+    // Act
+    const refused = await hasura.request(DOCUMENT, {}).catch((error: unknown) => error);
+    const data = await hasura.request(DOCUMENT, {});
+
+    // Assess
+    expect(refused).toMatchObject({ failureClass: 'other', code: 'access-denied' });
+    expect(data).toEqual({ insert_users: { affected_rows: 0 } });
+    expect(secretsSent).toEqual(['old-admin-secret', 'new-admin-secret']);
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+  });
+
+  it('keeps the cached admin secret when Hasura rejects the data', async () => {
+    // Prepare
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'admin-secret' });
+    const { fetch, secretsSent } = scriptedFetch([
+      hasuraErrorBody('constraintViolation'),
+      { data: { insert_users: { affected_rows: 1 } } },
+    ]);
+    const hasura = clientWith(fetch);
+
+    // Act
+    const rejected = await hasura.request(DOCUMENT, {}).catch((error: unknown) => error);
+    await hasura.request(DOCUMENT, {});
+
+    // Assess
+    expect(rejected).toMatchObject({ failureClass: 'data', code: 'constraint-violation' });
+    expect(secretsSent).toEqual(['admin-secret', 'admin-secret']);
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
+  });
+
+  it('fails as transient within the request timeout when the admin secret never arrives', async () => {
+    // Prepare
+    const { fetch, secretsSent } = scriptedFetch([{ data: {} }]);
+    const hasura = createHasuraClient({
+      endpoint: 'http://127.0.0.1:1/v1/graphql',
+      adminSecret: () => new Promise(() => undefined),
+      timeoutMs: 100,
+      fetch,
+    });
+
+    // Act
+    const startedAt = Date.now();
+    const failure = await hasura.request(DOCUMENT, {}).catch((error: unknown) => error);
+    const elapsedMs = Date.now() - startedAt;
+
+    // Assess
+    expect(failure).toMatchObject({ failureClass: 'transient', code: 'secret-unavailable' });
+    expect(elapsedMs).toBeLessThan(1000);
+    expect(secretsSent).toEqual([]);
+  });
+});
