@@ -27,15 +27,19 @@ export interface AwsClientOptions {
 
 /**
  * Creates the SQS, EventBridge and Cognito clients once. Credentials come from the SDK's default
- * chain (environment, profile, SSO, container/instance role); the endpoint from `AWS_ENDPOINT_URL`
- * (the SDK reads it, and `AWS_ENDPOINT_URL_SQS` etc.), so the same command targets moto,
- * LocalStack or AWS. Timeouts are bounded so a dead endpoint fails in seconds, not minutes.
+ * chain (environment, profile, SSO, container/instance role); the endpoint from
+ * `AWS_ENDPOINT_URL_<SERVICE>` (`_SQS`, `_EVENTBRIDGE`, `_COGNITO_IDENTITY_PROVIDER`), then
+ * `AWS_ENDPOINT_URL`, as the SDK resolves them, so the same command targets moto, LocalStack or AWS. Timeouts are bounded so a dead endpoint fails in seconds, not minutes.
  */
 export const createAwsClients = (env: Env, options: AwsClientOptions = {}): AwsClients => {
   const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  // The SDK reads AWS_ENDPOINT_URL from process.env itself; passing it on keeps an injected env
-  // (tests, embedding) authoritative too.
-  const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL;
+  // The SDK reads these variables from process.env itself; resolving them from `env` with the
+  // SDK's precedence (service-specific first) keeps an injected env (tests, embedding) authoritative.
+  const endpointOf = (service: string): string | undefined =>
+    options.endpoint ??
+    (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true'
+      ? undefined
+      : (env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL));
   // Same precedence as the SDK's default chain (environment first); reading the given env keeps
   // an injected one authoritative. Without keys there, the chain goes on (profile, SSO, role).
   const credentials =
@@ -49,15 +53,18 @@ export const createAwsClients = (env: Env, options: AwsClientOptions = {}): AwsC
   const config = {
     ...(region ? { region } : {}),
     ...(credentials ? { credentials } : {}),
-    ...(endpoint ? { endpoint } : {}),
     maxAttempts: 3,
     // requestTimeout covers a 20 s long poll of ReceiveMessage.
     requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
   };
+  const withEndpoint = (service: string) => {
+    const endpoint = endpointOf(service);
+    return endpoint ? { ...config, endpoint } : config;
+  };
   return {
-    sqs: new SQSClient(config),
-    eventBridge: new EventBridgeClient(config),
-    cognito: new CognitoIdentityProviderClient(config),
+    sqs: new SQSClient(withEndpoint('SQS')),
+    eventBridge: new EventBridgeClient(withEndpoint('EVENTBRIDGE')),
+    cognito: new CognitoIdentityProviderClient(withEndpoint('COGNITO_IDENTITY_PROVIDER')),
   };
 };
 

@@ -6,7 +6,6 @@ import { positiveInteger } from '../options.js';
 import { Progress } from '../progress.js';
 import { resolveQueueUrl } from '../queues.js';
 
-
 interface SimulateFlags extends CommonOptions {
   readonly logins: number;
   readonly users: number;

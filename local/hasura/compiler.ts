@@ -15,9 +15,10 @@ import { compileBoolExp, isTrivial } from './boolExp.js';
 import type { BoolExp, Catalog, ColumnInfo, TableInfo, TrackedTable } from './catalog.js';
 import { quoteIdent } from './database.js';
 import { HasuraError } from './errors.js';
+import { valuesSql } from './insertValues.js';
 import { rolePermissions } from './permissions.js';
 import { buildObject, collectFields, type Fragments, rowJsonSql, sqlLiteral } from './selection.js';
-import { isSessionVariable, type Session, SqlParams, sessionValue } from './sqlParams.js';
+import { type Session, SqlParams } from './sqlParams.js';
 
 /** One compiled root field. */
 export type CompiledField =
@@ -144,42 +145,6 @@ export const compileSelectByPk = (ctx: FieldContext): CompiledField => {
     `SELECT (SELECT ${row} FROM ${tableSql(ctx.table)} AS "r" ` +
     `WHERE ${keys.join(' AND ')} AND (${filter}) LIMIT 1)::text AS result, true AS ok`;
   return { kind: 'sql', text, params: params.values, path };
-};
-
-/** A preset value: a session variable's value or the literal from metadata. */
-const presetValue = (session: Session, value: unknown): unknown =>
-  isSessionVariable(value) ? sessionValue(session, value) : value;
-
-/** `INSERT … VALUES (…), (…)` with DEFAULT for the columns an object leaves out. */
-const valuesSql = (
-  info: TableInfo,
-  objects: readonly Record<string, unknown>[],
-  preset: Record<string, unknown>,
-  session: Session,
-  params: SqlParams,
-  path: string,
-): { columns: string; rows: string } => {
-  const names: string[] = [];
-  for (const object of objects) {
-    for (const name of Object.keys(object)) if (!names.includes(name)) names.push(name);
-  }
-  for (const name of Object.keys(preset)) if (!names.includes(name)) names.push(name);
-  const columns = names.map((name) => column(info, name, path));
-  const presetSql = new Map<string, string>();
-  for (const [name, value] of Object.entries(preset)) {
-    const col = column(info, name, path);
-    // `NOW()`-style SQL presets are not supported; values are literals or session variables.
-    presetSql.set(name, params.typed(presetValue(session, value), col));
-  }
-  const rows = objects.map((object) => {
-    const cells = columns.map((col) => {
-      const fixed = presetSql.get(col.name);
-      if (fixed !== undefined) return fixed;
-      return col.name in object ? params.typed(object[col.name], col) : 'DEFAULT';
-    });
-    return `(${cells.join(', ')})`;
-  });
-  return { columns: names.map(quoteIdent).join(', '), rows: rows.join(', ') };
 };
 
 /** `insert_<t>(objects, on_conflict)` and `insert_<t>_one(object, on_conflict)`. */

@@ -8,7 +8,7 @@ import { type Database, openDatabase } from './database.js';
 import { GraphqlExecutor } from './executor.js';
 import { MetadataApi } from './metadataApi.js';
 import { applyMetadata, applyMigrations, defaultProjectDir } from './projectLoader.js';
-import { SchemaCache } from './schemaBuilder.js';
+import { SchemaCache } from './schemaCache.js';
 
 /** Options of {@link createEngineCore}. */
 export interface EngineCoreOptions {

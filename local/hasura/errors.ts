@@ -61,14 +61,39 @@ export class HasuraError extends Error {
 export const isHasuraError = (error: unknown): error is HasuraError =>
   error instanceof Error && error.name === 'HasuraError';
 
-/** The `/v1/graphql` body of one or more errors. */
+/** The database error behind an error, as Hasura's dev mode shows it in `internal`. */
+const internalOf = (
+  error: HasuraError,
+): { error: { message: string; status_code: string } } | undefined => {
+  let cause: unknown = error.cause;
+  while (cause instanceof Error) {
+    const state = sqlState(cause);
+    if (state !== undefined) return { error: { message: cause.message, status_code: state } };
+    cause = cause.cause;
+  }
+  return undefined;
+};
+
+/**
+ * The `/v1/graphql` body of one or more errors.
+ *
+ * @param devMode - add `extensions.internal` with the database error (HASURA_GRAPHQL_DEV_MODE)
+ */
 export const graphqlErrorBody = (
   errors: readonly HasuraError[],
-): { errors: { message: string; extensions: { path: string; code: string } }[] } => ({
-  errors: errors.map((error) => ({
-    message: error.message,
-    extensions: { path: error.path, code: error.code },
-  })),
+  devMode = false,
+): { errors: { message: string; extensions: Record<string, unknown> }[] } => ({
+  errors: errors.map((error) => {
+    const internal = devMode ? internalOf(error) : undefined;
+    return {
+      message: error.message,
+      extensions: {
+        path: error.path,
+        code: error.code,
+        ...(internal === undefined ? {} : { internal }),
+      },
+    };
+  }),
 });
 
 /** The body Hasura's non-GraphQL APIs answer an error with. */

@@ -19,7 +19,8 @@ import { type CompiledField, compileInsert, compileSelect, compileSelectByPk } f
 import type { Database, SqlExecutor } from './database.js';
 import { fromPostgresError, HasuraError } from './errors.js';
 import { fromValidationError } from './graphqlErrors.js';
-import type { RootFieldInfo, SchemaCache } from './schemaBuilder.js';
+import type { RootFieldInfo } from './schemaBuilder.js';
+import type { SchemaCache } from './schemaCache.js';
 import { collectFields, type Fragments } from './selection.js';
 import type { Session } from './sqlParams.js';
 import { coerceVariables } from './variables.js';
@@ -102,6 +103,13 @@ export class GraphqlExecutor {
     if (prepared.errors.length > 0) throw prepared.errors[0];
     const operation = selectOperation(prepared.document, request.operationName ?? undefined);
     const variables = coerceVariables(schema, operation, request.variables ?? {});
+    if (operation.operation === 'subscription') {
+      throw new HasuraError(
+        'validation-failed',
+        'subscriptions are not supported over HTTP, use websockets instead',
+        '$',
+      );
+    }
     const rootType =
       operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
     if (rootType === undefined || rootType === null) {

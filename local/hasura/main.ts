@@ -3,12 +3,12 @@
  *
  * Environment: PORT (default 8080), DATABASE_URL (default: embedded PGlite),
  * HASURA_GRAPHQL_ADMIN_SECRET, HASURA_GRAPHQL_JWT_SECRET, HASURA_GRAPHQL_UNAUTHORIZED_ROLE,
- * HASURA_ENGINE_SCHEMA (default public).
+ * HASURA_ENGINE_SCHEMA (default public), HASURA_GRAPHQL_DEV_MODE (default false).
  *
  * @example
  * PORT=8080 HASURA_GRAPHQL_ADMIN_SECRET=secret npx tsx local/hasura/main.ts
  */
-import { integer, maybeString } from '../../shared/env.js';
+import { boolean, integer, maybeString } from '../../shared/env.js';
 import { startHasuraEngine } from './server.js';
 
 const env = process.env;
@@ -19,6 +19,7 @@ const engine = await startHasuraEngine({
   jwtSecret: maybeString(env, 'HASURA_GRAPHQL_JWT_SECRET'),
   unauthorizedRole: maybeString(env, 'HASURA_GRAPHQL_UNAUTHORIZED_ROLE'),
   schema: maybeString(env, 'HASURA_ENGINE_SCHEMA'),
+  devMode: boolean(env, 'HASURA_GRAPHQL_DEV_MODE', false),
 });
 console.log(`Hasura-compatible engine listening: ${engine.graphqlUrl}`);
 

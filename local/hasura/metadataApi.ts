@@ -30,9 +30,12 @@ export class MetadataApi {
     if (typeof body !== 'object' || body === null) {
       throw new HasuraError('parse-failed', 'expected an object with "type" and "args"', path);
     }
-    const { type, args } = body as { type?: unknown; args?: unknown };
-    if (typeof type !== 'string')
+    const { type: rawType, args } = body as { type?: unknown; args?: unknown };
+    if (typeof rawType !== 'string') {
       throw new HasuraError('parse-failed', 'key "type" not found', path);
+    }
+    // `/v1/metadata` names Postgres operations `pg_<type>`; `/v1/query` names them `<type>`.
+    const type = rawType.startsWith('pg_') ? rawType.slice(3) : rawType;
     const argsPath = `${path}.args`;
     if (type === 'bulk') {
       const items = Array.isArray(args) ? args : [];
@@ -47,10 +50,8 @@ export class MetadataApi {
       case 'run_sql':
         return this.runSql(a, argsPath);
       case 'track_table':
-      case 'pg_track_table':
         return this.trackTable(a, argsPath);
-      case 'untrack_table':
-      case 'pg_untrack_table': {
+      case 'untrack_table': {
         const ref = parseTableRef(a.table ?? a, argsPath);
         this.catalog.get(ref.schema, ref.name, argsPath);
         this.catalog.untrack(ref.schema, ref.name);
@@ -200,6 +201,8 @@ export class MetadataApi {
     const objects = (Array.isArray(args.objects) ? args.objects : []) as Args[];
     if (objects.length === 0) return { affected_rows: 0 };
     const names = [...new Set(objects.flatMap((object) => Object.keys(object)))];
+    const first = info.columns[0];
+    if (names.length === 0 && first !== undefined) names.push(first.name);
     const params = new SqlParams();
     const rows = objects.map((object) => {
       const cells = names.map((name) => {

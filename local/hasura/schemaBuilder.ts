@@ -49,7 +49,7 @@ const STRING_OPERATORS = ['_like', '_nlike', '_ilike', '_nilike', '_similar', '_
 const REGEX_OPERATORS = ['_regex', '_nregex', '_iregex', '_niregex'];
 
 /** A schema builder for one catalog version; shared scalar and comparison types are reused. */
-class SchemaFactory {
+export class SchemaFactory {
   private readonly scalars = new Map<string, GraphQLScalarType>([
     ['Int', GraphQLInt],
     ['String', GraphQLString],
@@ -300,34 +300,5 @@ class SchemaFactory {
       }),
     });
     return boolExp;
-  }
-}
-
-/** Schemas per role for one catalog version; rebuilt when the metadata or the database changes. */
-export class SchemaCache {
-  private version = -1;
-  private factory: SchemaFactory | undefined;
-  private readonly schemas = new Map<string, GraphQLSchema>();
-
-  public constructor(private readonly catalog: Catalog) {}
-
-  /**
-   * The schema `role` sees (catalog must be fresh).
-   *
-   * @param isAdminSecret - whether the request proved the admin secret (backend-only inserts)
-   */
-  public forRole(role: string, isAdminSecret: boolean): GraphQLSchema {
-    if (this.version !== this.catalog.version || this.factory === undefined) {
-      this.version = this.catalog.version;
-      this.factory = new SchemaFactory(this.catalog);
-      this.schemas.clear();
-    }
-    const key = `${role}\u0000${isAdminSecret}`;
-    let schema = this.schemas.get(key);
-    if (schema === undefined) {
-      schema = this.factory.build(role, isAdminSecret);
-      this.schemas.set(key, schema);
-    }
-    return schema;
   }
 }

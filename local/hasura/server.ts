@@ -36,6 +36,8 @@ export interface HasuraEngineOptions {
   schema?: string | undefined;
   /** The Hasura project folder. @default the repository's `hasura/` */
   projectDir?: string | undefined;
+  /** Like HASURA_GRAPHQL_DEV_MODE: errors carry `extensions.internal` (the database error). @default false */
+  devMode?: boolean | undefined;
   /** Largest accepted request body in bytes. @default 10485760 (10 MiB) */
   maxBodyBytes?: number | undefined;
 }
@@ -111,7 +113,9 @@ export const startHasuraEngine = async (
       const hasuraError = isHasuraError(error)
         ? error
         : new HasuraError('unexpected', 'an unexpected error occurred', '$', { cause: error });
-      send(res, 200, JSON.stringify(graphqlErrorBody([hasuraError])));
+      // An error that is not Hasura's is an engine bug: say so on stderr, never to the client.
+      if (!isHasuraError(error)) console.error(`hasura engine: ${String(error)}`);
+      send(res, 200, JSON.stringify(graphqlErrorBody([hasuraError], options.devMode === true)));
     }
   };
   const handleQuery = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -152,7 +156,8 @@ export const startHasuraEngine = async (
     }
     // A failure while answering (client gone) must never take the process down.
     handled?.catch(() => {
-      if (!res.headersSent) send(res, 500, JSON.stringify(notFoundBody()));
+      const error = new HasuraError('unexpected', 'an unexpected error occurred', '$');
+      if (!res.headersSent) send(res, 500, JSON.stringify(apiErrorBody(error)));
       else res.destroy();
     });
   });

@@ -113,7 +113,7 @@ export const benchConsumerThroughput = async (
       }
       if (!check.ok)
         notes.push(`rows ${check.rows}, missing ${check.missing}, wrong ${check.wrong}`);
-      const text = notes.filter((item) => item !== undefined).join('; ');
+      const text = notes.filter((item) => item !== undefined && item !== '').join('; ');
       variants.push({
         ...variantOf(
           name,

@@ -1,6 +1,7 @@
 import { fetchSyncedUsers } from '../../local/hasuraTarget.js';
 import { simulateLogins, unsyncedUsers } from '../../local/simulateLogins.js';
 import { startLocalStack } from '../../local/stack.js';
+import { queueDepth } from '../faults/faultHelpers.js';
 import { resetBenchSchema } from './benchSchema.js';
 import { round, sampleRss, sleep } from './benchStats.js';
 
@@ -20,6 +21,8 @@ export interface EndToEndResults {
   readonly trigger_p50_ms: number;
   readonly trigger_p99_ms: number;
   readonly users_synced: number;
+  /** Sign-ins the trigger could not publish at all (moto too slow for the budget): backfill's case. */
+  readonly publish_failed: number;
   readonly hasura_requests: number;
   readonly fallback: number;
   readonly peak_rss_mib: number;
@@ -49,7 +52,7 @@ export const benchEndToEnd = async (
     ...(databaseUrl === undefined ? {} : { databaseUrl, databaseSchema: E2E_SCHEMA }),
     consumer: { waitTimeSeconds: 2 },
     exampleSubscriber: false,
-    logLevel: 'ERROR',
+    logLevel: 'SILENT',
   });
   const rss = sampleRss(100);
   try {
@@ -58,19 +61,30 @@ export const benchEndToEnd = async (
       handler: stack.postAuthentication,
       logins,
       users,
-      concurrency: 20,
+      // moto is the bottleneck: more sign-ins in flight only make its answers exceed the budget.
+      concurrency: 8,
     });
     const publishedMs = performance.now() - started;
+    // Until every user is synced, or (a sign-in lost at the trigger never arrives) until the
+    // queue stayed empty for 2 s with nothing in flight.
     let synced = 0;
+    let wallMs = 0;
+    let idleSince: number | undefined;
     const deadline = Date.now() + 120_000;
     for (;;) {
       const rows = await fetchSyncedUsers(stack.hasura);
       const missing = unsyncedUsers(simulation, rows).length;
-      synced = simulation.users.length - missing;
+      if (simulation.users.length - missing > synced || wallMs === 0) {
+        synced = simulation.users.length - missing;
+        wallMs = performance.now() - started;
+      }
       if (missing === 0 || Date.now() > deadline) break;
+      const depth = await queueDepth(stack.aws.sqs, stack.provisioned.syncQueue.queueUrl);
+      const idle = depth.total === 0 && stack.syncPoller.stats().inFlight === 0;
+      idleSince = idle ? (idleSince ?? Date.now()) : undefined;
+      if (idleSince !== undefined && Date.now() - idleSince > 2000) break;
       await sleep(100);
     }
-    const wallMs = performance.now() - started;
     const snapshot = stack.recorder.snapshot();
     return {
       logins,
@@ -83,6 +97,7 @@ export const benchEndToEnd = async (
       trigger_p50_ms: round(simulation.handlerLatencyMs.p50, 1),
       trigger_p99_ms: round(simulation.handlerLatencyMs.p99, 1),
       users_synced: synced,
+      publish_failed: snapshot.publishFailed,
       hasura_requests: snapshot.engineRequests ?? snapshot.hasuraRequests,
       fallback: snapshot.fallback,
       peak_rss_mib: rss.stop(),

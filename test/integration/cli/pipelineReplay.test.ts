@@ -6,10 +6,16 @@ import {
   CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CreateEventBusCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fetchSyncedUsers } from '../../../local/hasuraTarget.js';
 import { queueDepth } from '../../../local/queueDepth.js';
 import { postAuthenticationEvent, simulatedUser } from '../../../local/simulateLogins.js';
+import { loginEventPattern } from '../../../shared/pipeline.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 import { runCliChild, runCliInProcess, spawnCli } from './cliHarness.js';
 import { createUserPool } from './queueHelpers.js';
@@ -149,6 +155,7 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
   }, 90_000);
 
   describe('backfill of 1,000 Cognito users', () => {
+    const BACKFILL_BUS = 'cli-backfill';
     let userPoolId: string;
     const subs = new Set<string>();
     const checkpoint = (name: string) => join(tmpdir(), `cli-rows-${name}-${process.pid}.json`);
@@ -158,6 +165,25 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
     };
 
     beforeAll(async () => {
+      // moto's PutEvents slows down linearly with the size of the bus's archive (about 1 s per
+      // call at 3,000 archived events), so the backfill publishes to a bus of its own, without
+      // an archive, whose rule feeds the same sync queue, poller and consumer.
+      const { eventBridge } = stack().aws;
+      await eventBridge.send(new CreateEventBusCommand({ Name: BACKFILL_BUS }));
+      await eventBridge.send(
+        new PutRuleCommand({
+          Name: BACKFILL_BUS,
+          EventBusName: BACKFILL_BUS,
+          EventPattern: JSON.stringify(loginEventPattern()),
+        }),
+      );
+      await eventBridge.send(
+        new PutTargetsCommand({
+          Rule: BACKFILL_BUS,
+          EventBusName: BACKFILL_BUS,
+          Targets: [{ Id: 'sync-queue', Arn: stack().provisioned.syncQueue.queueArn }],
+        }),
+      );
       const cognito = new CognitoIdentityProviderClient({
         endpoint: stack().awsEndpoint,
         region: stack().region,
@@ -210,6 +236,8 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
           'backfill',
           '--user-pool-id',
           userPoolId,
+          '--bus',
+          BACKFILL_BUS,
           '--checkpoint',
           checkpoint('full'),
           '--rate',
@@ -235,6 +263,8 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
           'backfill',
           '--user-pool-id',
           userPoolId,
+          '--bus',
+          BACKFILL_BUS,
           '--checkpoint',
           checkpoint('killed'),
           '--rate',
@@ -261,6 +291,8 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
           'backfill',
           '--user-pool-id',
           userPoolId,
+          '--bus',
+          BACKFILL_BUS,
           '--checkpoint',
           checkpoint('killed'),
           '--resume',

@@ -90,13 +90,11 @@ describe('Function: readStatus', () => {
 
   it('reports the archive as unavailable rather than failing', async () => {
     // Prepare
-    eventBridgeMock
-      .on(DescribeArchiveCommand)
-      .rejects(
-        Object.assign(new Error('Archive archive does not exist.'), {
-          name: 'ResourceNotFoundException',
-        }),
-      );
+    eventBridgeMock.on(DescribeArchiveCommand).rejects(
+      Object.assign(new Error('Archive archive does not exist.'), {
+        name: 'ResourceNotFoundException',
+      }),
+    );
 
     // Act
     const status = await readStatus(clients, {

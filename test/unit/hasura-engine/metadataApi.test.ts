@@ -124,6 +124,52 @@ describe('Class: MetadataApi (through /v1/query)', () => {
     });
   });
 
+  it('accepts the pg_ names of /v1/metadata and shows the database error in dev mode', async () => {
+    // Prepare
+    const dev = await startHasuraEngine({ applyProject: false, devMode: true });
+    const metadata = (body: unknown) => post(`${dev.endpoint}/v1/metadata`, body);
+
+    try {
+      // Act
+      const tracked = await metadata({
+        type: 'bulk',
+        args: [
+          { type: 'run_sql', args: { sql: 'CREATE TABLE item (id int PRIMARY KEY)' } },
+          { type: 'pg_track_table', args: { table: { schema: 'public', name: 'item' } } },
+        ],
+      });
+      const failed = await post(dev.graphqlUrl, {
+        query: 'mutation { insert_item(objects: [{id: 1}, {id: 1}]) { affected_rows } }',
+      });
+
+      // Assess
+      expect(tracked.body).toEqual([
+        { result_type: 'CommandOk', result: null },
+        { message: 'success' },
+      ]);
+      expect(failed.body).toEqual({
+        errors: [
+          {
+            message:
+              'Uniqueness violation. duplicate key value violates unique constraint "item_pkey"',
+            extensions: {
+              path: '$.selectionSet.insert_item.args.objects',
+              code: 'constraint-violation',
+              internal: {
+                error: {
+                  message: 'duplicate key value violates unique constraint "item_pkey"',
+                  status_code: '23505',
+                },
+              },
+            },
+          },
+        ],
+      });
+    } finally {
+      await dev.stop();
+    }
+  }, 120_000);
+
   it('refuses /v1/query to a non-admin role', async () => {
     // Act
     const answer = await query(
