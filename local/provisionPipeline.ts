@@ -1,6 +1,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { loginEventPattern, pipeline } from '../shared/pipeline.js';
+import { loginEventPattern, pipeline, syncEventPattern } from '../shared/pipeline.js';
 import {
   ensureArchive,
   ensureEventBus,
@@ -57,7 +57,7 @@ export interface ProvisionedPipeline {
 /**
  * Creates the pipeline in the account the clients point at (moto locally, through
  * `AWS_ENDPOINT_URL`): the bus, its archive, the sync queue with a redrive policy to its DLQ,
- * the sync rule (pattern {@link loginEventPattern}) targeting the queue, and the example second
+ * the sync rule (pattern {@link syncEventPattern}) targeting the queue, and the example second
  * subscriber (own rule, queue and DLQ). Names and settings come from `shared/pipeline.ts`, the
  * definition the CDK stack uses too.
  *
@@ -101,7 +101,7 @@ export const provisionPipeline = async (
     {
       name: pipeline.syncRuleName,
       busName: pipeline.eventBusName,
-      pattern,
+      pattern: JSON.stringify(syncEventPattern(eventSource)),
       description: 'Login events to the user-sync queue',
     },
     syncQueue,

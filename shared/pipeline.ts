@@ -13,6 +13,11 @@ export const pipeline = {
   archive: { name: 'cognito-hasura-sync-archive', retentionDays: 30 },
   /** Name of the rule that routes login events to the sync queue. */
   syncRuleName: 'cognito-hasura-sync-user-sync',
+  /**
+   * Schema versions the sync rule routes to the consumer. A v2 published side by side during a
+   * deprecation period then never reaches (and never dead-letters in) a v1 consumer.
+   */
+  syncSchemaVersions: [1],
   /** The sync queue, its DLQ and the consumer's event source mapping. */
   syncQueue: {
     name: 'cognito-hasura-sync-user-sync',
@@ -67,4 +72,17 @@ export const loginEventPattern = (
 ): { source: string[]; 'detail-type': string[] } => ({
   source: [source],
   'detail-type': [pipeline.detailType],
+});
+
+/**
+ * The pattern of the sync rule: login events of the schema versions the consumer reads.
+ *
+ * @param source - the events' `Source`.
+ * @default source - {@link pipeline.eventSource}
+ */
+export const syncEventPattern = (
+  source: string = pipeline.eventSource,
+): ReturnType<typeof loginEventPattern> & { detail: { schemaVersion: number[] } } => ({
+  ...loginEventPattern(source),
+  detail: { schemaVersion: [...pipeline.syncSchemaVersions] },
 });

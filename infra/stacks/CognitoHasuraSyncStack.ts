@@ -6,7 +6,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { pipeline } from '../../shared/pipeline.js';
+import { pipeline, syncEventPattern } from '../../shared/pipeline.js';
 import { LoginEventBus } from '../constructs/LoginEventBus.js';
 import { LoginEventSubscriber } from '../constructs/LoginEventSubscriber.js';
 import { PipelineMonitoring, ServiceName } from '../constructs/PipelineMonitoring.js';
@@ -74,6 +74,8 @@ export class CognitoHasuraSyncStack extends Stack {
       eventSource: source,
       ruleName: pipeline.syncRuleName,
       description: 'Login events → sync queue → user-sync → Hasura',
+      // Only the schema versions the consumer reads; see syncEventPattern.
+      eventPattern: { detail: syncEventPattern(source).detail },
       queue: {
         queueName: pipeline.syncQueue.name,
         deadLetterQueueName: pipeline.syncQueue.dlqName,

@@ -13,12 +13,16 @@ describe('Class: CognitoHasuraSyncStack (sync rule and queues)', () => {
     QueueName: `${pipeline.syncQueue.name}-delivery-dlq`,
   });
 
-  it('routes login events (source + detail-type) from the bus to the sync queue', () => {
+  it('routes login events of the consumed schema versions from the bus to the sync queue', () => {
     // Assess
     template.hasResourceProperties('AWS::Events::Rule', {
       Name: pipeline.syncRuleName,
       EventBusName: { Ref: busId },
-      EventPattern: { source: [pipeline.eventSource], 'detail-type': [pipeline.detailType] },
+      EventPattern: {
+        source: [pipeline.eventSource],
+        'detail-type': [pipeline.detailType],
+        detail: { schemaVersion: [1] },
+      },
       Targets: Match.arrayWith([Match.objectLike({ Arn: arnOf(queueId) })]),
     });
   });

@@ -4,14 +4,14 @@ CREATE TABLE users (
   username      text NOT NULL,
   email         text,
   last_seen_at  timestamptz NOT NULL,
-  last_event_id text NOT NULL DEFAULT '',
+  last_event_id text COLLATE "C" NOT NULL DEFAULT '',
   created_at    timestamptz NOT NULL DEFAULT now(),
   updated_at    timestamptz NOT NULL DEFAULT now()
 );
 
 COMMENT ON COLUMN users.id IS 'Cognito sub';
 COMMENT ON COLUMN users.last_seen_at IS 'authenticatedAt of the newest login event applied';
-COMMENT ON COLUMN users.last_event_id IS 'eventId of that event: the tie-break between equal timestamps';
+COMMENT ON COLUMN users.last_event_id IS 'eventId of that event: the tie-break between equal timestamps (byte order, as the consumer compares)';
 
 -- Newest wins for any INSERT ... ON CONFLICT (id) DO UPDATE, whatever the delivery order:
 -- an update carrying an older (or the same) event is skipped, which also makes re-applying an
