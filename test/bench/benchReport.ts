@@ -19,6 +19,8 @@ export interface VariantResult {
   readonly peak_rss_mib: number;
   /** Rows equal the expected final state (newest event per user; for naive: one row per user). */
   readonly correct: boolean;
+  /** RSS of the client process when the variant started (the prepared stream included), MiB. */
+  readonly rss_before_mib?: number;
   /** Records the consumer reported failed on first delivery (redelivered, as SQS would). */
   readonly failed_first_delivery?: number;
   /** Anything the reader must know about this variant. */

@@ -1,3 +1,6 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 /**
  * Small measuring helpers shared by the benchmarks and the fault scenarios: percentiles, a
  * peak-RSS sampler, a bounded-concurrency runner and a wall/CPU stopwatch.
@@ -124,6 +127,20 @@ export const chunk = <T>(items: readonly T[], size: number): T[][] => {
     chunks.push(items.slice(start, start + size));
   }
   return chunks;
+};
+
+let gcFunction: (() => void) | undefined;
+
+/**
+ * Runs a full garbage collection (without `--expose-gc` on the command line), so one
+ * measurement does not pay for the garbage of the previous one.
+ */
+export const collectGarbage = (): void => {
+  if (gcFunction === undefined) {
+    setFlagsFromString('--expose-gc');
+    gcFunction = runInNewContext('gc') as () => void;
+  }
+  gcFunction();
 };
 
 /** Resolves after `ms` milliseconds. */

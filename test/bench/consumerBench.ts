@@ -1,6 +1,6 @@
 import type { VariantResult } from './benchReport.js';
 import { startBenchServer } from './benchServerProcess.js';
-import { round, sampleRss, summarize } from './benchStats.js';
+import { collectGarbage, round, sampleRss, summarize } from './benchStats.js';
 import {
   type BenchConsumer,
   type ConsumerRun,
@@ -98,7 +98,8 @@ export const benchConsumerThroughput = async (
       options.onVariant?.(name);
       await table.truncate();
       const before = await engine.requestCount();
-      global.gc?.();
+      collectGarbage();
+      const rssBefore = Math.round(process.memoryUsage.rss() / 1024 / 102.4) / 10;
       const rss = sampleRss();
       const outcome = await run();
       const peak = rss.stop();
@@ -125,6 +126,7 @@ export const benchConsumerThroughput = async (
           check.ok,
         ),
         failed_first_delivery: outcome.failedRecords ?? 0,
+        rss_before_mib: rssBefore,
         ...(text === '' ? {} : { note: text }),
       });
     };
@@ -252,7 +254,7 @@ export const benchConsumerCpu = async (scale: number): Promise<ConsumerCpuResult
       batchSize: 100,
       inFlight: 2,
     });
-    global.gc?.();
+    collectGarbage();
     const run = await runConsumer(consumer, records, { batchSize: 100, inFlight: 2 });
     const latency = summarize(run.batchMs);
     return {

@@ -1,6 +1,5 @@
 import { replayDlq } from '../../cli/replayDlq.js';
-import type { LocalStack } from '../../local/stack.js';
-import { startLocalStack } from '../../local/stack.js';
+import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { sleep, summarize } from '../bench/benchStats.js';
 import { driveLogins } from './driveLogins.js';
 import {

@@ -68,35 +68,43 @@ describe('Function: provisionPipeline', () => {
     expect(attributes?.VisibilityTimeout).toBe('2');
   });
 
-  it('archives the bus and routes login events to the sync queue and the second subscriber only', async () => {
+  it('archives the bus, routes v1 login events to the sync queue and every login event to the second subscriber', async () => {
     // Prepare
-    const entry = (detailType: string) => ({
+    const entry = (detailType: string, schemaVersion: number) => ({
       EventBusName: provisioned.eventBusName,
       Source: provisioned.eventSource,
       DetailType: detailType,
-      Detail: JSON.stringify({ eventId: `e-${detailType}` }),
+      Detail: JSON.stringify({ schemaVersion, eventId: `e-${detailType}-${schemaVersion}` }),
     });
 
     // Act
     const result = await clients().eventBridge.send(
-      new PutEventsCommand({ Entries: [entry(pipeline.detailType), entry('SomethingElse')] }),
+      new PutEventsCommand({
+        Entries: [
+          entry(pipeline.detailType, 1),
+          entry(pipeline.detailType, 2),
+          entry('SomethingElse', 1),
+        ],
+      }),
     );
     const sync = await receiveAll(clients().sqs, provisioned.syncQueue.queueUrl, 1);
-    const subscriber = await receiveAll(clients().sqs, provisioned.subscriber.queueUrl, 1);
+    const subscriber = await receiveAll(clients().sqs, provisioned.subscriber.queueUrl, 2);
     const archive = await clients().eventBridge.send(
       new DescribeArchiveCommand({ ArchiveName: provisioned.archiveName }),
     );
 
     // Assess
     expect(result.FailedEntryCount ?? 0).toBe(0);
-    for (const body of [...sync, ...subscriber]) {
-      expect(JSON.parse(body)).toEqual(
-        expect.objectContaining({
-          'detail-type': pipeline.detailType,
-          detail: { eventId: `e-${pipeline.detailType}` },
-        }),
-      );
-    }
+    expect(sync.map((body) => JSON.parse(body))).toEqual([
+      expect.objectContaining({
+        'detail-type': pipeline.detailType,
+        detail: { schemaVersion: 1, eventId: `e-${pipeline.detailType}-1` },
+      }),
+    ]);
+    expect(subscriber.map((body) => JSON.parse(body).detail.eventId).sort()).toEqual([
+      `e-${pipeline.detailType}-1`,
+      `e-${pipeline.detailType}-2`,
+    ]);
     expect(await queueDepth(clients().sqs, provisioned.syncQueue.queueUrl)).toBe(0);
     expect(await queueDepth(clients().sqs, provisioned.subscriber.queueUrl)).toBe(0);
     expect(archive).toEqual(
