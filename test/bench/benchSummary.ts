@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { TargetCheck, VariantResult } from './benchReport.js';
 import { round } from './benchStats.js';
 import type { ConsumerBenchResults, ConsumerCpuResults } from './consumerBench.js';
@@ -173,4 +174,42 @@ export const buildSummary = (sections: BenchSections): BenchSummary => {
     });
   }
   return { results, otherRows, targets };
+};
+
+/**
+ * The sections of an existing `bench/results.json` (for `--only`: what is not re-run keeps its
+ * figures). The file is this tool's own output, read back as written; a missing or unreadable
+ * file gives no sections.
+ *
+ * @param path - the results file.
+ */
+export const readPreviousResults = async (path: string): Promise<BenchSections> => {
+  try {
+    const json = JSON.parse(await readFile(path, 'utf8')) as {
+      consumer?: {
+        logins?: number;
+        users?: number;
+        variants?: VariantResult[];
+        cpu?: ConsumerCpuResults;
+      };
+      post_auth?: PostAuthResults;
+      end_to_end?: EndToEndResults;
+    };
+    const { consumer } = json;
+    return {
+      consumer:
+        consumer?.variants === undefined || consumer.variants.length === 0
+          ? undefined
+          : {
+              logins: consumer.logins ?? 0,
+              users: consumer.users ?? 0,
+              variants: consumer.variants,
+            },
+      cpu: consumer?.cpu ?? undefined,
+      postAuth: json.post_auth ?? undefined,
+      endToEnd: json.end_to_end ?? undefined,
+    };
+  } catch {
+    return {};
+  }
 };

@@ -22,7 +22,7 @@ const { benchConsumerCpu, benchConsumerThroughput } = await import('./consumerBe
 const { collectGarbage } = await import('./benchStats.js');
 const { benchPostAuthentication } = await import('./postAuthBench.js');
 const { benchEndToEnd } = await import('./endToEndBench.js');
-const { buildSummary } = await import('./benchSummary.js');
+const { buildSummary, readPreviousResults } = await import('./benchSummary.js');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -65,10 +65,18 @@ const main = async (): Promise<void> => {
   if (sections.has('e2e')) log('end to end on the local stack');
   const endToEnd = sections.has('e2e') ? await benchEndToEnd(scale) : undefined;
 
-  const summary = buildSummary({ consumer, cpu, postAuth, endToEnd });
+  // `--only`: the sections not run keep their figures from the existing file.
+  const previous = sections.size < 4 ? await readPreviousResults(out) : {};
+  const summary = buildSummary({
+    consumer: consumer ?? previous.consumer,
+    cpu: cpu ?? previous.cpu,
+    postAuth: postAuth ?? previous.postAuth,
+    endToEnd: endToEnd ?? previous.endToEnd,
+  });
   const results = {
     generated_at: new Date().toISOString(),
     command: quick ? 'npm run bench -- --quick' : 'npm run bench',
+    ...(sections.size < 4 ? { sections_run: [...sections] } : {}),
     machine: describeMachine(),
     database: { server: redactUrl(databaseUrl), schema: BENCH_SCHEMA },
     ...summary.results,

@@ -62,7 +62,7 @@ export const hasuraOutageScenario = (options: HasuraOutageOptions = {}): FaultSc
     const outageMs = options.outageMs ?? 20_000;
     const stack = await startLocalStack(
       // Short: a record must exhaust its 5 receives inside the outage to reach the DLQ.
-      fastStack({ visibilityTimeoutSeconds: 3, consumerTimeoutMs: 2500 }),
+      fastStack({ visibilityTimeoutSeconds: 3, consumerTimeoutMs: 2500 }, true),
     );
     try {
       const engine = stack.hasura.engine;
