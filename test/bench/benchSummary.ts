@@ -168,7 +168,7 @@ export const buildSummary = (sections: BenchSections): BenchSummary => {
       measured:
         `${endToEnd.users_synced}/${endToEnd.users}` +
         (endToEnd.publish_failed > 0
-          ? ` (${endToEnd.publish_failed} sign-ins lost at the trigger: moto over budget)`
+          ? ` (${endToEnd.publish_failed} sign-ins unconfirmed within the trigger budget: moto answered late)`
           : ''),
       met: endToEnd.users_synced === endToEnd.users,
     });

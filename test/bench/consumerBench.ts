@@ -1,4 +1,5 @@
 import type { VariantResult } from './benchReport.js';
+import { resetBenchSchema } from './benchSchema.js';
 import { startBenchServer } from './benchServerProcess.js';
 import { collectGarbage, round, sampleRss, summarize } from './benchStats.js';
 import {
@@ -219,6 +220,8 @@ export const benchConsumerThroughput = async (
   } finally {
     await table.close();
     await engine.stop();
+    // Leave the shared database as found.
+    await resetBenchSchema(options.databaseUrl, options.schema);
   }
   return { logins, users, variants };
 };

@@ -22,7 +22,7 @@ export interface EndToEndResults {
   readonly trigger_p50_ms: number;
   readonly trigger_p99_ms: number;
   readonly users_synced: number;
-  /** Sign-ins the trigger could not publish at all (moto too slow for the budget): backfill's case. */
+  /** Sign-ins whose publish the trigger could not confirm within its budget (PublishFailed). */
   readonly publish_failed: number;
   readonly hasura_requests: number;
   readonly fallback: number;
@@ -130,5 +130,7 @@ export const benchEndToEnd = async (
   } finally {
     rss.stop();
     await stack.stop();
+    // Leave the shared database as found.
+    if (databaseUrl !== undefined) await resetBenchSchema(databaseUrl, E2E_SCHEMA);
   }
 };

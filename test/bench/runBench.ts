@@ -5,7 +5,8 @@
  * the post-authentication trigger, and the local stack end to end. Writes
  * `bench/results.json` and prints the tables.
  *
- * Flags: `--quick`; `--only consumer,cpu,post-auth,e2e` (sections); `--out <file>`.
+ * Flags: `--quick`; `--only consumer,cpu,post-auth,e2e` (sections; the others keep their
+ * figures from the existing file, `--only summary` only rewrites it); `--out <file>`.
  */
 import { fileURLToPath } from 'node:url';
 
@@ -80,6 +81,7 @@ const main = async (): Promise<void> => {
     machine: describeMachine(),
     database: { server: redactUrl(databaseUrl), schema: BENCH_SCHEMA },
     ...summary.results,
+    targets: summary.targets,
   };
   await writeResults(out, results);
 
