@@ -15,6 +15,12 @@ import { type PublishOutcome, publishLoginEvent } from './publishLoginEvent.js';
  */
 export const LAMBDA_TIMEOUT_RESERVE_MS = 250;
 
+/**
+ * Milliseconds of the budget kept for what follows the last deadline (aborting the request,
+ * counting the metric, logging), so the handler returns within the budget, not just after it.
+ */
+export const BUDGET_FINISH_RESERVE_MS = 25;
+
 /** What the trigger is built from; tests and the local stack pass their own. */
 export interface PostAuthenticationDeps {
   /** The trigger's configuration (`loadPostAuthenticationConfig`). */
@@ -122,7 +128,7 @@ export const createPostAuthenticationHandler = (
         logger,
         now,
       },
-      startedAt + budgetMs,
+      startedAt + Math.max(0, budgetMs - BUDGET_FINISH_RESERVE_MS),
     );
     count(METRIC_OF_OUTCOME[outcome.kind]);
     const fields = { ...logKeys(detail, awsRequestId), elapsedMs: now() - startedAt, budgetMs };

@@ -30,7 +30,9 @@ const isNewer = (candidate: ValidSyncRecord, current: ValidSyncRecord): boolean 
 /**
  * Groups the batch's records by user (`sub`) and keeps the newest event of each, so one row
  * per user is written (a multi-row upsert may not touch a row twice). Deterministic: the
- * result does not depend on the order of the records. Groups keep first-seen order.
+ * result does not depend on the order of the records. Groups come sorted by `sub`, so that
+ * concurrent batches upsert (and lock) the rows they share in the same order: two batches that
+ * touch the same users in different orders would otherwise deadlock in PostgreSQL.
  *
  * The other records of a group share the representative's outcome: they succeed when it is
  * written or skipped as stale (a newer or equal event is stored, so theirs is obsolete) and
@@ -47,5 +49,7 @@ export const dedupeByUser = (records: readonly ValidSyncRecord[]): UserGroup[] =
       if (isNewer(record, group.representative)) group.representative = record;
     }
   }
-  return [...groups.values()];
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, group]) => group);
 };

@@ -204,7 +204,7 @@ describe('Function: createPostAuthenticationHandler', () => {
     // Assess
     expect(result).toBe(event);
     expect(elapsedMs).toBeLessThan(300 + MARGIN_MS);
-    expect(elapsedMs).toBeGreaterThanOrEqual(170);
+    expect(elapsedMs).toBeGreaterThanOrEqual(160);
     expect(sqsMock).toHaveReceivedCommandTimes(SendMessageCommand, 1);
     expect(metricNames()).toStrictEqual([MetricName.FallbackUsed]);
   });

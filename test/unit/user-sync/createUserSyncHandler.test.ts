@@ -46,7 +46,7 @@ describe('Function: createUserSyncHandler', () => {
     expect(fake.requests[0]?.headers['x-hasura-admin-secret']).toBe(ADMIN_SECRET);
     expect(fake.requests[0]?.body.query).toMatch(/insert_users\(objects: \$objects/);
     expect(objectsOf(requestAt(fake, 0))).toHaveLength(100);
-    expect(objectsOf(requestAt(fake, 0))[7]).toEqual({
+    expect(objectsOf(requestAt(fake, 0)).find((row) => row.id === 'user-7')).toEqual({
       id: 'user-7',
       username: 'user7',
       email: 'user7@example.com',

@@ -48,4 +48,20 @@ describe('Function: dedupeByUser', () => {
       }),
     );
   });
+
+  it('returns the users sorted by sub, whatever the order of the records, so batches lock rows in one order', () => {
+    // Prepare
+    const mixed = [
+      record('m-9', 'zed', '2026-11-26T10:00:00.000Z', 'e-9'),
+      record('m-8', 'Bob', '2026-11-26T10:00:00.000Z', 'e-8'),
+      record('m-7', 'amy', '2026-11-26T10:00:00.000Z', 'e-7'),
+      record('m-6', 'bob', '2026-11-26T10:00:00.000Z', 'e-6'),
+    ];
+
+    // Act
+    const subs = dedupeByUser(mixed).map((group) => group.representative.detail.sub);
+
+    // Assess
+    expect(subs).toEqual(['Bob', 'amy', 'bob', 'zed']);
+  });
 });
