@@ -1,6 +1,5 @@
 import {
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   type Message,
   PurgeQueueCommand,
   ReceiveMessageCommand,
@@ -8,6 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { fetchSyncedUsers, type SyncedUser } from '../../local/hasuraTarget.js';
+import { queueDepth } from '../../local/queueDepth.js';
 import type { LocalStack } from '../../local/stack.js';
 import type { UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
 import { chunk, runWithConcurrency, sleep } from '../bench/benchStats.js';
@@ -63,26 +63,8 @@ export const fastStack = (timeouts: StackTimeouts, exampleSubscriber = false) =>
     logLevel: 'SILENT',
   }) as const;
 
-/** Visible, in-flight and delayed message counts of a queue. */
-export const queueDepth = async (
-  sqs: SQSClient,
-  queueUrl: string,
-): Promise<{ visible: number; inFlight: number; total: number }> => {
-  const { Attributes: attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-  );
-  const visible = Number(attributes.ApproximateNumberOfMessages ?? 0);
-  const inFlight = Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-  const delayed = Number(attributes.ApproximateNumberOfMessagesDelayed ?? 0);
-  return { visible, inFlight, total: visible + inFlight + delayed };
-};
+/** Visible, in-flight and delayed message counts of a queue (the local stack's helper). */
+export { queueDepth };
 
 /**
  * Polls `predicate` every `intervalMs` until it holds or `timeoutMs` passes.
