@@ -1,14 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { loadPostAuthenticationConfig } from '../services/post-authentication/config.js';
-import {
-  PUBLISH_MAX_ATTEMPTS,
-  type PublishClients,
-  publishTimeouts,
-} from '../services/post-authentication/createPublishClients.js';
+import { createPublishClients } from '../services/post-authentication/createPublishClients.js';
 import {
   createPostAuthenticationHandler,
   type PostAuthenticationHandler,
@@ -46,30 +39,6 @@ const logger = (serviceName: string, logLevel: LogLevel): Logger =>
 const metrics = (serviceName: string, totals: MetricTotals): RecordingMetrics =>
   new RecordingMetrics({ serviceName, namespace: pipeline.metricsNamespace, totals });
 
-/**
- * Publish clients like the trigger's own (`createPublishClients`: bounded timeouts, two
- * attempts) but pointed at an explicit endpoint, so several stacks can live in one process.
- */
-const publishClients = (
-  endpoint: string,
-  region: string,
-  budgetMs: number,
-  env: Env,
-): PublishClients => {
-  const timeouts = publishTimeouts(budgetMs);
-  const config = { endpoint, region, maxAttempts: PUBLISH_MAX_ATTEMPTS, ...localCredentials(env) };
-  const requestHandler = (): NodeHttpHandler =>
-    new NodeHttpHandler({
-      connectionTimeout: timeouts.connectionTimeoutMs,
-      requestTimeout: timeouts.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-    });
-  return {
-    eventBridge: new EventBridgeClient({ ...config, requestHandler: requestHandler() }),
-    sqs: new SQSClient({ ...config, requestHandler: requestHandler() }),
-  };
-};
-
 /** A post-authentication trigger built in-process, and its clients to close. */
 export interface LocalPostAuthentication {
   readonly handler: PostAuthenticationHandler;
@@ -98,7 +67,14 @@ export const buildPostAuthentication = (
     AWS_REGION: target.region,
     ...overrides,
   });
-  const clients = publishClients(target.endpoint, target.region, config.budgetMs, context.env);
+  // Like the trigger's own clients, but pointed at this stack's endpoint: several stacks can
+  // live in one process.
+  const clients = createPublishClients({
+    endpoint: target.endpoint,
+    region: target.region,
+    budgetMs: config.budgetMs,
+    ...localCredentials(context.env),
+  });
   const handler = createPostAuthenticationHandler({
     config,
     clients,

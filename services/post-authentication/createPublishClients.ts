@@ -37,20 +37,41 @@ export const publishTimeouts = (budgetMs: number): PublishTimeouts => ({
   requestTimeoutMs: Math.max(30, Math.round(budgetMs * 0.25)),
 });
 
+/** Options of {@link createPublishClients}. */
+export interface PublishClientsOptions {
+  /** The clients' region. */
+  readonly region: string;
+  /** The trigger's publish budget; sets the per-attempt timeouts. */
+  readonly budgetMs: number;
+  /**
+   * An explicit endpoint (the local stack runs several in one process).
+   * @default - the SDK's own configuration: `AWS_ENDPOINT_URL`, or AWS
+   */
+  readonly endpoint?: string;
+  /**
+   * Static credentials (moto accepts any).
+   * @default - the SDK's default credential chain
+   */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
 /**
  * Builds the EventBridge and SQS clients with bounded HTTP timeouts and at most
- * {@link PUBLISH_MAX_ATTEMPTS} attempts. The endpoint comes from the SDK's own configuration:
- * `AWS_ENDPOINT_URL` (or `AWS_ENDPOINT_URL_EVENTBRIDGE` / `AWS_ENDPOINT_URL_SQS`) points the
- * clients at moto, LocalStack or AWS without code changes.
+ * {@link PUBLISH_MAX_ATTEMPTS} attempts. Without `endpoint`, the SDK's own configuration
+ * applies: `AWS_ENDPOINT_URL` (or `AWS_ENDPOINT_URL_EVENTBRIDGE` / `AWS_ENDPOINT_URL_SQS`)
+ * points the clients at moto, LocalStack or AWS without code changes.
  *
- * @param options.region - the clients' region.
- * @param options.budgetMs - the trigger's publish budget; sets the per-attempt timeouts.
+ * @example
+ * const clients = createPublishClients({ region: 'eu-west-1', budgetMs: 1000 });
  */
-export const createPublishClients = (options: {
-  region: string;
-  budgetMs: number;
-}): PublishClients => {
+export const createPublishClients = (options: PublishClientsOptions): PublishClients => {
   const timeouts = publishTimeouts(options.budgetMs);
+  const config = {
+    region: options.region,
+    maxAttempts: PUBLISH_MAX_ATTEMPTS,
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+  };
   const requestHandler = (): NodeHttpHandler =>
     new NodeHttpHandler({
       connectionTimeout: timeouts.connectionTimeoutMs,
@@ -59,15 +80,7 @@ export const createPublishClients = (options: {
       throwOnRequestTimeout: true,
     });
   return {
-    eventBridge: new EventBridgeClient({
-      region: options.region,
-      maxAttempts: PUBLISH_MAX_ATTEMPTS,
-      requestHandler: requestHandler(),
-    }),
-    sqs: new SQSClient({
-      region: options.region,
-      maxAttempts: PUBLISH_MAX_ATTEMPTS,
-      requestHandler: requestHandler(),
-    }),
+    eventBridge: new EventBridgeClient({ ...config, requestHandler: requestHandler() }),
+    sqs: new SQSClient({ ...config, requestHandler: requestHandler() }),
   };
 };
