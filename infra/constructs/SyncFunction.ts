@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { pipeline } from '../../shared/pipeline.js';
+import { LAMBDA_ESBUILD_OPTIONS, LAMBDA_NODE_OPTIONS } from '../lambdaRuntime.js';
 
 /**
  * The repository root (the nearest folder with a `package.json` above this file), so entries,
@@ -23,17 +24,7 @@ export const REPOSITORY_ROOT = ((): string => {
   return dir;
 })();
 
-/**
- * esbuild banner of the ESM bundle: some dependencies still call `require`, `__filename` or
- * `__dirname`, which ES modules lack.
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __chsCreateRequire } from 'node:module';" +
-  "import { fileURLToPath as __chsFileURLToPath } from 'node:url';" +
-  "import { dirname as __chsDirname } from 'node:path';" +
-  'const require = __chsCreateRequire(import.meta.url);' +
-  'const __filename = __chsFileURLToPath(import.meta.url);' +
-  'const __dirname = __chsDirname(__filename);';
+export { ESM_REQUIRE_BANNER } from '../lambdaRuntime.js';
 
 /** Log levels Powertools understands. */
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -63,6 +54,11 @@ export interface SyncFunctionProps {
    * @default 'INFO'
    */
   readonly logLevel?: PowertoolsLogLevel;
+  /**
+   * `NODE_OPTIONS` of the function (V8 and Node flags).
+   * @default LAMBDA_NODE_OPTIONS - `--enable-source-maps`
+   */
+  readonly nodeOptions?: string;
   /**
    * Retention of the function's log group.
    * @default logs.RetentionDays.ONE_MONTH
@@ -122,7 +118,7 @@ export class SyncFunction extends NodejsFunction {
         POWERTOOLS_METRICS_NAMESPACE: pipeline.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         // Stack traces point at the TypeScript sources through the bundled source maps.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: props.nodeOptions ?? LAMBDA_NODE_OPTIONS,
         ...props.environment,
       },
       ...(bundle
@@ -134,11 +130,11 @@ export class SyncFunction extends NodejsFunction {
             bundling: {
               forceDockerBundling: false,
               format: OutputFormat.ESM,
-              target: 'node22',
-              mainFields: ['module', 'main'],
-              banner: ESM_REQUIRE_BANNER,
-              minify: true,
-              sourceMap: true,
+              target: LAMBDA_ESBUILD_OPTIONS.target,
+              mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
+              banner: LAMBDA_ESBUILD_OPTIONS.banner,
+              minify: LAMBDA_ESBUILD_OPTIONS.minify,
+              sourceMap: LAMBDA_ESBUILD_OPTIONS.sourcemap,
               sourceMapMode: SourceMapMode.DEFAULT,
               // The SDK is pinned to one version across the repo; the runtime's copy may differ.
               bundleAwsSDK: true,

@@ -12,6 +12,7 @@ import { LoginEventSubscriber } from '../constructs/LoginEventSubscriber.js';
 import { PipelineMonitoring, ServiceName } from '../constructs/PipelineMonitoring.js';
 import { SyncFunction } from '../constructs/SyncFunction.js';
 import { UserPoolTriggers } from '../constructs/UserPoolTriggers.js';
+import { CONSUMER_NODE_OPTIONS } from '../lambdaRuntime.js';
 import type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
 import { preTokenGenerationSettings, userSyncSettings } from './serviceEnvironments.js';
 import { validateStackProps } from './validateStackProps.js';
@@ -105,6 +106,7 @@ export class CognitoHasuraSyncStack extends Stack {
       description: 'Writes login events from the sync queue into Hasura, one request per batch',
       timeout: props.consumerTimeout ?? Duration.seconds(pipeline.consumer.timeoutSeconds),
       memorySize: pipeline.consumer.memoryMiB,
+      nodeOptions: CONSUMER_NODE_OPTIONS,
       environment: {
         HASURA_GRAPHQL_ENDPOINT: props.hasuraGraphqlEndpoint ?? this.endpointParameter(),
         HASURA_ADMIN_SECRET_ARN: this.hasuraAdminSecret.secretArn,

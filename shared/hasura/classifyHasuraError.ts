@@ -37,15 +37,8 @@ interface GraphQLErrorShape {
   extensions?: { code?: unknown; path?: unknown };
 }
 
-interface ClientErrorShape {
-  response: { status?: unknown; errors?: unknown };
-}
-
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;
-
-const hasResponse = (error: unknown): error is ClientErrorShape =>
-  isObject(error) && isObject(error.response);
 
 /** The `code` of an error or of any error in its `cause` chain. */
 const socketCode = (error: unknown): string | undefined => {
@@ -70,26 +63,61 @@ const classOfGraphQLError = (code: string, path: string, message: string): Hasur
   return 'other';
 };
 
-const fromResponse = (
-  error: ClientErrorShape,
-  scrub: (text: string) => string,
+/** The GraphQL errors of a parsed answer, or none. */
+const errorsOf = (body: unknown): unknown[] =>
+  isObject(body) && Array.isArray(body.errors) ? body.errors : [];
+
+/**
+ * Whether a Hasura answer is a success: HTTP 2xx, a JSON object with `data` and no `errors`.
+ *
+ * @param status - the HTTP status.
+ * @param body - the parsed body (`undefined` when it is not JSON).
+ */
+export const isSuccessfulAnswer = (
+  status: number,
+  body: unknown,
+): body is { data: Record<string, unknown> } =>
+  status >= 200 &&
+  status < 300 &&
+  isObject(body) &&
+  isObject(body.data) &&
+  errorsOf(body).length === 0;
+
+/**
+ * The other half of the one place that decides what a failure means: an answer that is not a
+ * success (see {@link isSuccessfulAnswer}). Hasura answers GraphQL errors with HTTP 200 and
+ * `errors[].extensions.code`; gateways in front of it answer 5xx/429 with any body.
+ *
+ * @param status - the HTTP status.
+ * @param body - the parsed body (`undefined` when it is not JSON).
+ * @param secret - the admin secret to scrub from messages.
+ */
+export const classifyHasuraAnswer = (
+  status: number,
+  body: unknown,
+  secret?: RedactedSecret,
 ): HasuraRequestError => {
-  const status = typeof error.response.status === 'number' ? error.response.status : undefined;
-  const errors = Array.isArray(error.response.errors) ? error.response.errors : [];
-  const first: GraphQLErrorShape | undefined = isObject(errors[0]) ? errors[0] : undefined;
+  const first: GraphQLErrorShape | undefined = errorsOf(body).find(isObject);
   // A gateway or Hasura itself in trouble: whatever the body says, a 5xx/429/408 is worth a retry.
-  const retryableStatus =
-    status !== undefined && (status >= 500 || status === 429 || status === 408);
+  const retryableStatus = (status >= 500 && status < 600) || status === 429 || status === 408;
+  const success = status >= 200 && status < 300;
   if (first === undefined) {
+    if (success) {
+      const what = body === undefined ? 'a body that is not JSON' : 'neither data nor errors';
+      return new HasuraRequestError('other', 'invalid-response', `Hasura answered ${what}`, {
+        status,
+      });
+    }
     // 413: the batch is too large for a proxy in front of Hasura; halves will pass.
     const failureClass = retryableStatus ? 'transient' : status === 413 ? 'data' : 'other';
     return new HasuraRequestError(
       failureClass,
-      `http-${status ?? 'unknown'}`,
-      `HTTP ${status ?? 'unknown'} without GraphQL errors`,
-      { status, cause: undefined },
+      `http-${status}`,
+      `HTTP ${status} without GraphQL errors`,
+      { status },
     );
   }
+  const scrub = (text: string): string => (secret === undefined ? text : secret.scrub(text));
   const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'unknown';
   const path = typeof first.extensions?.path === 'string' ? first.extensions.path : '';
   const message = scrub(String(first.message ?? '')).slice(0, MAX_MESSAGE_LENGTH);
@@ -101,9 +129,9 @@ const fromResponse = (
 };
 
 /**
- * THE place that decides what a failed Hasura request means (see {@link HasuraFailureClass}).
- * Hasura answers GraphQL errors with HTTP 200 and `errors[].extensions.code`; graphql-request
- * turns them (and non-2xx answers) into a `ClientError` carrying `response`.
+ * THE place that decides what a failed Hasura request means (see {@link HasuraFailureClass}):
+ * what was thrown (a socket error, a timeout, a {@link HasuraRequestError} already built by
+ * {@link classifyHasuraAnswer}, anything else).
  *
  * | failure | class |
  * |---|---|
@@ -117,7 +145,7 @@ const fromResponse = (
  *
  * The returned error's message never contains the request variables; `secret` (when given) is
  * scrubbed from every text taken from the failure. The original error is not chained as
- * `cause` because graphql-request's `ClientError` message embeds the request variables.
+ * `cause`: a transport's error may carry the request.
  *
  * @param secret - the admin secret to scrub from messages.
  */
@@ -139,7 +167,6 @@ export const classifyHasuraError = (
       `connection failed (${networkCode})`,
     );
   }
-  if (hasResponse(error)) return fromResponse(error, scrub);
   if (isObject(error) && error.message === 'fetch failed') {
     return new HasuraRequestError('transient', 'network-error', 'connection failed');
   }

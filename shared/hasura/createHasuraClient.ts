@@ -1,8 +1,11 @@
-import { GraphQLClient } from 'graphql-request';
 import type { AdminSecretProvider } from './adminSecretProvider.js';
-import { classifyHasuraError } from './classifyHasuraError.js';
-import { createKeepAliveFetch, type MinimalFetch } from './createKeepAliveFetch.js';
+import {
+  classifyHasuraAnswer,
+  classifyHasuraError,
+  isSuccessfulAnswer,
+} from './classifyHasuraError.js';
 import { HasuraRequestError } from './HasuraRequestError.js';
+import { createHttpTransport, type HasuraTransport } from './httpTransport.js';
 import type { RedactedSecret } from './RedactedSecret.js';
 
 /** Options of {@link createHasuraClient}. */
@@ -20,10 +23,10 @@ export interface HasuraClientOptions {
    */
   readonly timeoutMs?: number;
   /**
-   * The fetch implementation (tests, proxies, `globalThis.fetch`).
-   * @default createKeepAliveFetch() - node:http(s) with a keep-alive agent
+   * How requests travel (tests, proxies, or `fetchTransport(fetch)` for Node's global fetch).
+   * @default createHttpTransport() - node:http(s) with a keep-alive agent
    */
-  readonly fetch?: MinimalFetch;
+  readonly transport?: HasuraTransport;
 }
 
 /** Per-request options of {@link HasuraClient.request}. */
@@ -78,11 +81,22 @@ const beforeAbort = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> =>
     );
   });
 
+/** The body of the answer as JSON, or `undefined` when it is not JSON. */
+const parseBody = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 /**
- * Creates the one Hasura client of a container (module scope): a graphql-request
- * `GraphQLClient` over a keep-alive connection pool ({@link createKeepAliveFetch}) that
- * survives between invocations. Documents are sent as strings without being parsed on every request
- * (`excludeOperationName`), which keeps large batched mutations cheap on the client.
+ * Creates the one Hasura client of a container (module scope). Each request is a plain GraphQL
+ * POST (`{"query", "variables"}`) over a keep-alive connection pool ({@link createHttpTransport})
+ * that survives between invocations; the document is sent as the string it is, never parsed on
+ * the client, which keeps large batched mutations cheap. The answer is a success only when it
+ * is HTTP 2xx with `data` and no `errors`; everything else becomes a classified
+ * {@link HasuraRequestError}.
  *
  * @example
  * const hasura = createHasuraClient({ endpoint, adminSecret: createAdminSecretProvider(source) });
@@ -90,11 +104,8 @@ const beforeAbort = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> =>
  */
 export const createHasuraClient = (options: HasuraClientOptions): HasuraClient => {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const client = new GraphQLClient(options.endpoint, {
-    method: 'POST',
-    excludeOperationName: true,
-    fetch: options.fetch ?? createKeepAliveFetch(),
-  });
+  const url = new URL(options.endpoint);
+  const transport = options.transport ?? createHttpTransport();
   return {
     async request<T>(
       document: string,
@@ -108,12 +119,18 @@ export const createHasuraClient = (options: HasuraClientOptions): HasuraClient =
       const signal = AbortSignal.timeout(wait);
       try {
         secret = await beforeAbort(options.adminSecret(), signal);
-        return await client.request<T>({
-          document,
-          variables,
-          requestHeaders: { 'x-hasura-admin-secret': secret.reveal() },
+        const answer = await transport({
+          url,
+          headers: {
+            'content-type': 'application/json',
+            'x-hasura-admin-secret': secret.reveal(),
+          },
+          body: JSON.stringify({ query: document, variables }),
           signal,
         });
+        const body = parseBody(answer.body);
+        if (isSuccessfulAnswer(answer.status, body)) return body.data as T;
+        throw classifyHasuraAnswer(answer.status, body, secret);
       } catch (error) {
         const failure = classifyHasuraError(error, secret);
         // A refused secret may have been rotated: fetch it again for the next request.

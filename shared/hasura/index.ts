@@ -3,7 +3,11 @@ export {
   type AdminSecretSource,
   createAdminSecretProvider,
 } from './adminSecretProvider.js';
-export { classifyHasuraError } from './classifyHasuraError.js';
+export {
+  classifyHasuraAnswer,
+  classifyHasuraError,
+  isSuccessfulAnswer,
+} from './classifyHasuraError.js';
 export {
   createHasuraClient,
   type HasuraClient,
@@ -11,13 +15,17 @@ export {
   type HasuraRequestOptions,
 } from './createHasuraClient.js';
 export {
-  createKeepAliveFetch,
-  type KeepAliveFetchOptions,
-  type MinimalFetch,
-} from './createKeepAliveFetch.js';
-export {
   type HasuraFailureClass,
   HasuraRequestError,
   isHasuraRequestError,
 } from './HasuraRequestError.js';
+export {
+  createHttpTransport,
+  type FetchLike,
+  fetchTransport,
+  type HasuraHttpAnswer,
+  type HasuraHttpRequest,
+  type HasuraTransport,
+  type HttpTransportOptions,
+} from './httpTransport.js';
 export { RedactedSecret } from './RedactedSecret.js';

@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { TargetCheck, VariantResult } from './benchReport.js';
 import { round } from './benchStats.js';
-import type { ConsumerBenchResults, ConsumerCpuResults } from './consumerBench.js';
+import type {
+  ConsumerBenchResults,
+  ConsumerCpuFigures,
+  ConsumerCpuResults,
+} from './consumerBench.js';
 import type { EndToEndResults } from './endToEndBench.js';
 import type { PostAuthResults } from './postAuthBench.js';
 
@@ -71,9 +75,17 @@ export const buildSummary = (sections: BenchSections): BenchSummary => {
   const otherRows: unknown[][] = [];
   if (cpu !== undefined) {
     otherRows.push([
-      'consumer CPU, instant Hasura: records per CPU-second',
-      cpu.records_per_cpu_s.toLocaleString('en-US'),
+      `consumer CPU, instant Hasura: records per CPU-second (median of ${cpu.passes} warm passes; range; ${cpu.node_options})`,
+      `${cpu.records_per_cpu_s.toLocaleString('en-US')} (${cpu.records_per_cpu_s_range.map((value) => value.toLocaleString('en-US')).join(' – ')})`,
     ]);
+    // Absent in a results file written before it was measured.
+    const defaults = cpu.default_young_generation as ConsumerCpuFigures | undefined;
+    if (defaults !== undefined) {
+      otherRows.push([
+        `same, V8's default young generation (${defaults.node_options})`,
+        `${defaults.records_per_cpu_s.toLocaleString('en-US')} (${defaults.records_per_cpu_s_range.map((value) => value.toLocaleString('en-US')).join(' – ')})`,
+      ]);
+    }
     otherRows.push([
       'consumer, instant Hasura: records/s wall (2 batches in flight)',
       cpu.wall_records_per_s.toLocaleString('en-US'),

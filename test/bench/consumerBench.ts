@@ -1,7 +1,11 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { CONSUMER_NODE_OPTIONS, LAMBDA_NODE_OPTIONS } from '../../infra/lambdaRuntime.js';
 import type { VariantResult } from './benchReport.js';
 import { resetBenchSchema } from './benchSchema.js';
 import { startBenchServer } from './benchServerProcess.js';
 import { collectGarbage, round, sampleRss, summarize } from './benchStats.js';
+import { bundleLikeLambda } from './bundleLikeLambda.js';
 import {
   type BenchConsumer,
   type ConsumerRun,
@@ -33,6 +37,8 @@ export interface ConsumerBenchResults {
 }
 
 const ADMIN_SECRET = 'bench-admin-secret';
+
+const CPU_CHILD_ENTRY = fileURLToPath(new URL('./consumerCpuChild.ts', import.meta.url));
 
 /** A variant's figures from its timings. */
 const variantOf = (
@@ -226,46 +232,112 @@ export const benchConsumerThroughput = async (
   return { logins, users, variants };
 };
 
-/** Results of {@link benchConsumerCpu}. */
-export interface ConsumerCpuResults {
-  readonly records: number;
-  /** Records per second of wall time, 2 batches in flight. */
-  readonly wall_records_per_s: number;
-  /** Records per second of the consumer process's CPU time (user + system). */
+/** Figures of one consumer process, one set of Node options. */
+export interface ConsumerCpuFigures {
+  /** `NODE_OPTIONS` the consumer ran with. */
+  readonly node_options: string;
+  /** Records per second of the consumer process's CPU time (user + system), median pass. */
   readonly records_per_cpu_s: number;
+  /** The slowest and the fastest measured pass, records per CPU-second. */
+  readonly records_per_cpu_s_range: readonly [number, number];
+  /** Records per second of wall time of the median pass, 2 batches in flight. */
+  readonly wall_records_per_s: number;
   readonly batch_p50_ms: number;
   readonly batch_p99_ms: number;
+  /** Peak resident set of the consumer process, MiB. */
+  readonly peak_rss_mib: number;
 }
+
+/** Results of {@link benchConsumerCpu}: the deployed settings, and V8's default young generation. */
+export interface ConsumerCpuResults extends ConsumerCpuFigures {
+  readonly records: number;
+  /** Measured passes over the stream (after the warm-up passes); figures are their median. */
+  readonly passes: number;
+  /** The same consumer with `LAMBDA_NODE_OPTIONS` only (V8's default semi-spaces). */
+  readonly default_young_generation: ConsumerCpuFigures;
+}
+
+/** Unmeasured passes over the stream before the measured ones. */
+const WARM_UP_PASSES = 2;
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+interface CpuChildResult {
+  readonly records: number;
+  readonly maxRssKiB: number;
+  readonly passes: ReadonlyArray<{ cpuMs: number; wallMs: number; batchMs: number[] }>;
+}
+
+/** Runs the bundled {@link consumerCpuChild} with `nodeOptions` and waits for its result. */
+const runCpuChild = async (
+  bundle: string,
+  nodeOptions: string,
+  options: Record<string, unknown>,
+): Promise<CpuChildResult> =>
+  new Promise((resolve, reject) => {
+    const child = fork(bundle, [], {
+      execArgv: nodeOptions.split(' '),
+      env: { ...process.env, BENCH_CPU_OPTIONS: JSON.stringify(options) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let settled = false;
+    child.on('message', (message: Record<string, unknown>) => {
+      settled = true;
+      if (message.type === 'result') resolve(message as unknown as CpuChildResult);
+      else reject(new Error(`consumer CPU child failed: ${String(message.error)}`));
+    });
+    child.once('exit', (code) => {
+      if (!settled) reject(new Error(`consumer CPU child exited (${code}) without a result`));
+    });
+  });
+
+const figuresOf = (nodeOptions: string, result: CpuChildResult): ConsumerCpuFigures => {
+  const perCpuSecond = result.passes.map((run) => Math.round(result.records / (run.cpuMs / 1000)));
+  const middle = result.passes[perCpuSecond.indexOf(median(perCpuSecond))];
+  if (middle === undefined) throw new Error('benchConsumerCpu: passes must be at least 1');
+  const latency = summarize(middle.batchMs);
+  return {
+    node_options: nodeOptions,
+    records_per_cpu_s: median(perCpuSecond),
+    records_per_cpu_s_range: [Math.min(...perCpuSecond), Math.max(...perCpuSecond)],
+    wall_records_per_s: Math.round(result.records / (middle.wallMs / 1000)),
+    batch_p50_ms: latency.p50,
+    batch_p99_ms: latency.p99,
+    peak_rss_mib: round(result.maxRssKiB / 1024, 1),
+  };
+};
 
 /**
  * The consumer's own CPU cost: the real consumer at batch 100 against a server (in another
- * process) that answers every insert at once.
+ * process) that answers every insert at once. The consumer runs as it is deployed: bundled like
+ * the Lambda ({@link bundleLikeLambda}), in a process of its own, with the function's
+ * `NODE_OPTIONS` (`CONSUMER_NODE_OPTIONS`); then again with `LAMBDA_NODE_OPTIONS` only, to show
+ * what the larger young generation buys. A warm container is what matters at volume, so
+ * {@link WARM_UP_PASSES} whole passes warm the JIT up (V8 keeps getting faster over the first
+ * few hundred thousand records), then `passes` passes are measured and the median reported:
+ * timings here vary by ±15 % from pass to pass.
  */
-export const benchConsumerCpu = async (scale: number): Promise<ConsumerCpuResults> => {
-  const stream = generateLoginStream({
-    logins: Math.round(100_000 * scale),
-    users: Math.round(20_000 * scale),
-  });
-  const records = toSqsRecords(stream);
+export const benchConsumerCpu = async (scale: number, passes = 5): Promise<ConsumerCpuResults> => {
   const server = await startBenchServer({ kind: 'instant' });
   try {
-    const consumer = createBenchConsumer({
+    const bundle = await bundleLikeLambda(CPU_CHILD_ENTRY);
+    const childOptions = {
       graphqlUrl: server.graphqlUrl,
       adminSecret: ADMIN_SECRET,
-    });
-    await runConsumer(consumer, records.slice(0, Math.min(5000, records.length)), {
-      batchSize: 100,
-      inFlight: 2,
-    });
-    collectGarbage();
-    const run = await runConsumer(consumer, records, { batchSize: 100, inFlight: 2 });
-    const latency = summarize(run.batchMs);
+      scale,
+      warmUpPasses: WARM_UP_PASSES,
+      passes,
+    };
+    const deployed = await runCpuChild(bundle, CONSUMER_NODE_OPTIONS, childOptions);
+    const defaults = await runCpuChild(bundle, LAMBDA_NODE_OPTIONS, childOptions);
     return {
-      records: records.length,
-      wall_records_per_s: Math.round(records.length / (run.wallMs / 1000)),
-      records_per_cpu_s: Math.round(records.length / (run.cpuMs / 1000)),
-      batch_p50_ms: latency.p50,
-      batch_p99_ms: latency.p99,
+      records: deployed.records,
+      passes,
+      ...figuresOf(CONSUMER_NODE_OPTIONS, deployed),
+      default_young_generation: figuresOf(LAMBDA_NODE_OPTIONS, defaults),
     };
   } finally {
     await server.stop();

@@ -109,7 +109,13 @@ export const runConsumer = async (
 ): Promise<ConsumerRun> => {
   const batchMs: number[] = [];
   const timeoutMs = pipeline.consumer.timeoutSeconds * 1000;
-  const byId = new Map(records.map((record) => [record.messageId, record]));
+  // Built only when a record fails: a 100,000-entry map per pass would be the harness's CPU and
+  // garbage, counted as the consumer's.
+  let byId: Map<string, SQSRecord> | undefined;
+  const recordOf = (messageId: string): SQSRecord | undefined => {
+    byId ??= new Map(records.map((record) => [record.messageId, record]));
+    return byId.get(messageId);
+  };
   const pass = async (input: readonly SQSRecord[]): Promise<SQSRecord[]> => {
     const failed: SQSRecord[] = [];
     const batches = chunk(input, options.batchSize).map((batch) =>
@@ -127,7 +133,7 @@ export const runConsumer = async (
       consumer.flushMetrics();
       batchMs.push(performance.now() - started);
       for (const failure of response.batchItemFailures) {
-        const record = byId.get(failure.itemIdentifier);
+        const record = recordOf(failure.itemIdentifier);
         if (record !== undefined) failed.push(record);
       }
     });

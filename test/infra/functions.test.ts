@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ServiceName } from '../../infra/constructs/PipelineMonitoring.js';
+import { CONSUMER_NODE_OPTIONS } from '../../infra/lambdaRuntime.js';
 import { pipeline } from '../../shared/pipeline.js';
 import {
   actionsOf,
@@ -30,13 +31,28 @@ describe('Class: CognitoHasuraSyncStack (functions)', () => {
         TracingConfig: { Mode: 'Active' },
         Environment: {
           Variables: expect.objectContaining({
-            NODE_OPTIONS: '--enable-source-maps',
+            NODE_OPTIONS: expect.stringMatching(/^--enable-source-maps\b/),
             POWERTOOLS_METRICS_NAMESPACE: pipeline.metricsNamespace,
             POWERTOOLS_LOG_LEVEL: 'INFO',
           }),
         },
       });
     }
+  });
+
+  it('gives only the consumer the larger young generation it is benchmarked with', () => {
+    // Act
+    const nodeOptionsOf = (id: string): unknown =>
+      (propertiesOf(template, id).Environment as { Variables: Record<string, unknown> }).Variables
+        .NODE_OPTIONS;
+
+    // Assess
+    expect(nodeOptionsOf(consumerId)).toBe(CONSUMER_NODE_OPTIONS);
+    expect(CONSUMER_NODE_OPTIONS).toContain('--max-semi-space-size=32');
+    expect([nodeOptionsOf(postAuthId), nodeOptionsOf(preTokenId)]).toEqual([
+      '--enable-source-maps',
+      '--enable-source-maps',
+    ]);
   });
 
   it('gives every function its own log group with a retention', () => {

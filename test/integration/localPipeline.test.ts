@@ -7,7 +7,7 @@ import type { SqsBatchReport } from '../../local/sqsPoller.js';
 import {
   toEnvelope,
   type UserAuthenticatedEnvelope,
-  UserAuthenticatedEnvelopeSchema,
+  UserAuthenticatedEventSchema,
   type UserAuthenticatedV1,
 } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
@@ -59,7 +59,7 @@ describe('Function: startLocalStack', () => {
 
     // Assess
     const events = delivered.map(
-      (body): UserAuthenticatedEnvelope => UserAuthenticatedEnvelopeSchema.parse(JSON.parse(body)),
+      (body): UserAuthenticatedEnvelope => UserAuthenticatedEventSchema.parse(JSON.parse(body)),
     );
     expect(new Set(events.map((event) => event.detail.sub))).toEqual(
       new Set(users.map((user) => user.sub)),
@@ -133,7 +133,7 @@ describe('Function: startLocalStack', () => {
     expect(rows.has(rejected.sub)).toBe(false);
     for (const sibling of siblings) expect(rows.get(sibling.sub)?.username).toBe(sibling.username);
     const [dead] = await receiveAll(stack().aws.sqs, stack().provisioned.syncQueue.dlqUrl, 1);
-    expect(UserAuthenticatedEnvelopeSchema.parse(JSON.parse(dead ?? '{}')).detail.sub).toBe(
+    expect(UserAuthenticatedEventSchema.parse(JSON.parse(dead ?? '{}')).detail.sub).toBe(
       rejected.sub,
     );
   });

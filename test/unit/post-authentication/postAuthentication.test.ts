@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { PostAuthenticationConfig } from '../../../services/post-authentication/config.js';
 import { createPostAuthenticationHandler } from '../../../services/post-authentication/postAuthentication.js';
 import {
-  UserAuthenticatedEnvelopeSchema,
+  UserAuthenticatedEventSchema,
   UserAuthenticatedV1Schema,
 } from '../../../shared/events/userAuthenticated.js';
 import { MetricName } from '../../../shared/metricNames.js';
@@ -123,7 +123,7 @@ describe('Function: createPostAuthenticationHandler', () => {
     expect(sqsMock).toHaveReceivedCommandWith(SendMessageCommand, {
       QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/test-sync',
     });
-    const envelope = UserAuthenticatedEnvelopeSchema.parse(fallbackEnvelope());
+    const envelope = UserAuthenticatedEventSchema.parse(fallbackEnvelope());
     const detail = UserAuthenticatedV1Schema.parse(publishedDetail());
     expect(envelope).toMatchObject({ source: 'test.source', region: 'eu-west-1', detail });
     expect(envelope.id).toBe(detail.eventId);
@@ -322,7 +322,7 @@ describe('Function: createPostAuthenticationHandler', () => {
     // Assess
     const expected = { email: 'jane.doe@example.com', 'custom:tenant': 'acme' };
     expect(UserAuthenticatedV1Schema.parse(publishedDetail()).attributes).toStrictEqual(expected);
-    const envelope = UserAuthenticatedEnvelopeSchema.parse(fallbackEnvelope());
+    const envelope = UserAuthenticatedEventSchema.parse(fallbackEnvelope());
     expect(envelope.detail.attributes).toStrictEqual(expected);
     const sent = JSON.stringify(
       [eventBridgeMock.calls(), sqsMock.calls()].flat().map((c) => c.args[0].input),
@@ -372,8 +372,7 @@ describe('Function: createPostAuthenticationHandler', () => {
       .commandCalls(SendMessageCommand)
       .map(
         (call) =>
-          UserAuthenticatedEnvelopeSchema.parse(JSON.parse(call.args[0].input.MessageBody ?? ''))
-            .id,
+          UserAuthenticatedEventSchema.parse(JSON.parse(call.args[0].input.MessageBody ?? '')).id,
       );
     expect(ids).toHaveLength(6);
     expect(new Set(ids.slice(0, 4)).size).toBe(1);

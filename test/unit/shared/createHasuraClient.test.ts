@@ -6,35 +6,34 @@ import {
   createHasuraClient,
   type HasuraClient,
 } from '../../../shared/hasura/createHasuraClient.js';
-import type { MinimalFetch } from '../../../shared/hasura/createKeepAliveFetch.js';
+import type { HasuraTransport } from '../../../shared/hasura/httpTransport.js';
 import { hasuraErrorBody } from '../../fixtures/hasura/hasuraFixtures.js';
 
 const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-admin-AbCdEf';
 const DOCUMENT = 'mutation SyncUsers { insert_users(objects: []) { affected_rows } }';
 
-/** A fetch answering each call with the next body (HTTP 200, as Hasura answers errors too). */
-const scriptedFetch = (bodies: unknown[]): { fetch: MinimalFetch; secretsSent: string[] } => {
+/** A transport answering each call with the next body (HTTP 200, as Hasura answers errors too). */
+const scriptedTransport = (
+  bodies: unknown[],
+): { transport: HasuraTransport; secretsSent: string[] } => {
   const secretsSent: string[] = [];
-  const fetch: MinimalFetch = async (_input, init) => {
-    secretsSent.push(new Headers(init?.headers).get('x-hasura-admin-secret') ?? '');
+  const transport: HasuraTransport = async ({ headers }) => {
+    secretsSent.push(headers['x-hasura-admin-secret'] ?? '');
     const body = bodies[Math.min(secretsSent.length - 1, bodies.length - 1)];
-    return new Response(JSON.stringify(body), {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-    });
+    return { status: 200, body: JSON.stringify(body) };
   };
-  return { fetch, secretsSent };
+  return { transport, secretsSent };
 };
 
 /** A client whose admin secret comes from (mocked) Secrets Manager. */
-const clientWith = (fetch: MinimalFetch): HasuraClient =>
+const clientWith = (transport: HasuraTransport): HasuraClient =>
   createHasuraClient({
     endpoint: 'http://127.0.0.1:1/v1/graphql',
     adminSecret: createAdminSecretProvider(
       { kind: 'secretsManager', secretArn },
       new SecretsManagerClient({}),
     ),
-    fetch,
+    transport,
   });
 
 describe('Function: createHasuraClient', () => {
@@ -50,11 +49,11 @@ describe('Function: createHasuraClient', () => {
       .on(GetSecretValueCommand)
       .resolvesOnce({ SecretString: 'old-admin-secret' })
       .resolves({ SecretString: 'new-admin-secret' });
-    const { fetch, secretsSent } = scriptedFetch([
+    const { transport, secretsSent } = scriptedTransport([
       hasuraErrorBody('accessDenied'),
       { data: { insert_users: { affected_rows: 0 } } },
     ]);
-    const hasura = clientWith(fetch);
+    const hasura = clientWith(transport);
 
     // Act
     const refused = await hasura.request(DOCUMENT, {}).catch((error: unknown) => error);
@@ -70,11 +69,11 @@ describe('Function: createHasuraClient', () => {
   it('keeps the cached admin secret when Hasura rejects the data', async () => {
     // Prepare
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'admin-secret' });
-    const { fetch, secretsSent } = scriptedFetch([
+    const { transport, secretsSent } = scriptedTransport([
       hasuraErrorBody('constraintViolation'),
       { data: { insert_users: { affected_rows: 1 } } },
     ]);
-    const hasura = clientWith(fetch);
+    const hasura = clientWith(transport);
 
     // Act
     const rejected = await hasura.request(DOCUMENT, {}).catch((error: unknown) => error);
@@ -88,12 +87,12 @@ describe('Function: createHasuraClient', () => {
 
   it('fails as transient within the request timeout when the admin secret never arrives', async () => {
     // Prepare
-    const { fetch, secretsSent } = scriptedFetch([{ data: {} }]);
+    const { transport, secretsSent } = scriptedTransport([{ data: {} }]);
     const hasura = createHasuraClient({
       endpoint: 'http://127.0.0.1:1/v1/graphql',
       adminSecret: () => new Promise(() => undefined),
       timeoutMs: 100,
-      fetch,
+      transport,
     });
 
     // Act

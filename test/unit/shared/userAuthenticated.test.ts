@@ -3,6 +3,7 @@ import {
   toEnvelope,
   USER_AUTHENTICATED_DETAIL_TYPE,
   UserAuthenticatedEnvelopeSchema,
+  UserAuthenticatedEventSchema,
   type UserAuthenticatedV1,
   UserAuthenticatedV1Schema,
 } from '../../../shared/events/userAuthenticated.js';
@@ -100,7 +101,7 @@ describe('Function: toEnvelope', () => {
     const envelope = toEnvelope(detail, { source: 'cognito-hasura-sync', region: 'eu-west-1' });
 
     // Assess
-    expect(UserAuthenticatedEnvelopeSchema.parse(envelope)).toStrictEqual({
+    expect(UserAuthenticatedEventSchema.parse(envelope)).toStrictEqual({
       version: '0',
       id: detail.eventId,
       'detail-type': USER_AUTHENTICATED_DETAIL_TYPE,
@@ -146,6 +147,17 @@ describe('Function: UserAuthenticatedEnvelopeSchema', () => {
 
     // Assess
     expect(result.success).toBe(true);
+  });
+
+  it('checks only the detail type and the detail, and returns only those', () => {
+    // Prepare
+    const event = { 'detail-type': 'UserAuthenticated', id: '', detail: validDetail() };
+
+    // Act
+    const result = UserAuthenticatedEnvelopeSchema.safeParse(event);
+
+    // Assess
+    expect(result.success && Object.keys(result.data)).toEqual(['detail-type', 'detail']);
   });
 
   it('rejects another detail type', () => {

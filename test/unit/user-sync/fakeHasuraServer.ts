@@ -29,7 +29,7 @@ export interface FakeHasura {
 
 /**
  * A real HTTP server answering like Hasura's `/v1/graphql` (HTTP 200 + `data` or `errors`),
- * so the consumer is tested through graphql-request, fetch and sockets.
+ * so the consumer is tested through its Hasura client, HTTP and sockets.
  */
 export const startFakeHasura = async (initial: Responder): Promise<FakeHasura> => {
   let responder = initial;
