@@ -49,7 +49,12 @@ export const dedupeByUser = (records: readonly ValidSyncRecord[]): UserGroup[] =
       if (isNewer(record, group.representative)) group.representative = record;
     }
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, group]) => group);
+  // `sort()` without a comparator orders strings by UTF-16 code units, as `<` does, and is
+  // several times cheaper than a comparator over entries.
+  const ordered: UserGroup[] = [];
+  for (const sub of [...groups.keys()].sort()) {
+    const group = groups.get(sub);
+    if (group !== undefined) ordered.push(group);
+  }
+  return ordered;
 };

@@ -1,19 +1,10 @@
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { CONSUMER_NODE_OPTIONS, LAMBDA_NODE_OPTIONS } from '../../infra/lambdaRuntime.js';
 import type { VariantResult } from './benchReport.js';
 import { resetBenchSchema } from './benchSchema.js';
 import { startBenchServer } from './benchServerProcess.js';
 import { collectGarbage, round, sampleRss, summarize } from './benchStats.js';
-import { bundleLikeLambda } from './bundleLikeLambda.js';
-import {
-  type BenchConsumer,
-  type ConsumerRun,
-  createBenchConsumer,
-  runConsumer,
-} from './consumerWriter.js';
-import { generateLoginStream, newestByUser, toSqsRecords } from './loginStream.js';
-import { writeNaively } from './naiveWriter.js';
+import { type ClientResult, runClientJob } from './clientProcess.js';
+import { generateLoginStream, newestByUser } from './loginStream.js';
 import { writeWithRawSql } from './rawSqlWriter.js';
 import { openUsersTable } from './usersTableCheck.js';
 
@@ -37,8 +28,6 @@ export interface ConsumerBenchResults {
 }
 
 const ADMIN_SECRET = 'bench-admin-secret';
-
-const CPU_CHILD_ENTRY = fileURLToPath(new URL('./consumerCpuChild.ts', import.meta.url));
 
 /** A variant's figures from its timings. */
 const variantOf = (
@@ -65,12 +54,26 @@ const variantOf = (
   };
 };
 
+/** What a measured variant ran. */
+interface VariantOutcome {
+  readonly wallMs: number;
+  readonly batchMs: readonly number[];
+  /** Requests sent, when not counted by the engine. */
+  readonly requests?: number;
+  readonly failedRecords?: number;
+  readonly unresolved?: number;
+  /** Peak RSS of the client's own process, MiB (child clients report theirs). */
+  readonly peakRssMiB?: number;
+}
+
 /**
  * Consumer throughput, side by side on ONE PostgreSQL server and ONE engine (in its own
  * process), the same stream for every variant, the users table emptied in between:
  * (a) naive, one request per login, 8 in flight; (b) the real consumer at batch 10 and 100,
  * 2 batches in flight, in `guard` mode, and at batch 100 in `where` mode (trigger disabled);
- * (c) raw SQL, batches of 100 over one pg connection.
+ * (c) raw SQL, batches of 100 over one pg connection. The clients of (a) and (b) run as the
+ * deployed functions would ({@link runClientJob}: a Lambda-like bundle in its own process, the
+ * functions' `NODE_OPTIONS`), each warmed up before it is measured.
  */
 export const benchConsumerThroughput = async (
   options: ConsumerBenchOptions,
@@ -78,12 +81,7 @@ export const benchConsumerThroughput = async (
   const logins = Math.round(100_000 * options.scale);
   const users = Math.round(20_000 * options.scale);
   const stream = generateLoginStream({ logins, users });
-  const records = toSqsRecords(stream);
   const expected = newestByUser(stream);
-  // Warm-up stream (each measured variant empties the table first).
-  const warmUp = toSqsRecords(
-    generateLoginStream({ logins: 2000, users: 500, eventIdPrefix: 'warmup', seed: 3 }),
-  );
   const engine = await startBenchServer({
     kind: 'engine',
     databaseUrl: options.databaseUrl,
@@ -95,21 +93,21 @@ export const benchConsumerThroughput = async (
   try {
     const measure = async (
       name: string,
-      run: () => Promise<
-        { wallMs: number; batchMs: number[]; requests?: number } & Partial<ConsumerRun>
-      >,
+      run: (prepare: () => Promise<void>) => Promise<VariantOutcome>,
       checkMode: 'byEvent' | 'presence',
       note?: string,
       subset: { events: number; expected: typeof expected } = { events: logins, expected },
     ): Promise<void> => {
       options.onVariant?.(name);
-      await table.truncate();
-      const before = await engine.requestCount();
+      let before = 0;
+      const prepare = async (): Promise<void> => {
+        await table.truncate();
+        before = await engine.requestCount();
+      };
       collectGarbage();
-      const rssBefore = Math.round(process.memoryUsage.rss() / 1024 / 102.4) / 10;
       const rss = sampleRss();
-      const outcome = await run();
-      const peak = rss.stop();
+      const outcome = await run(prepare);
+      const ownPeak = rss.stop();
       const requests = outcome.requests ?? (await engine.requestCount()) - before;
       const check = await table.check(subset.expected, checkMode);
       const notes = [note];
@@ -128,24 +126,33 @@ export const benchConsumerThroughput = async (
           subset.events,
           outcome.wallMs,
           requests,
-          outcome.batchMs,
-          peak,
+          [...outcome.batchMs],
+          outcome.peakRssMiB ?? ownPeak,
           check.ok,
         ),
         failed_first_delivery: outcome.failedRecords ?? 0,
-        rss_before_mib: rssBefore,
         ...(text === '' ? {} : { note: text }),
       });
     };
+    const fromChild = (result: ClientResult): VariantOutcome => {
+      const run = result.runs[0];
+      if (run === undefined) throw new Error('bench client reported no run');
+      return {
+        wallMs: run.wallMs,
+        batchMs: run.batchMs,
+        failedRecords: run.failedRecords,
+        unresolved: run.unresolved,
+        peakRssMiB: round(result.maxRssKiB / 1024, 1),
+      };
+    };
     const consumerVariant = async (
       label: string,
-      consumer: BenchConsumer,
+      writeMode: 'guard' | 'where',
       batchSize: number,
       sortByUser: boolean,
       note?: string,
       count: number = logins,
     ): Promise<void> => {
-      const input = count === logins ? records : records.slice(0, count);
       const subset = {
         events: count,
         expected: count === logins ? expected : newestByUser(stream.slice(0, count)),
@@ -156,48 +163,69 @@ export const benchConsumerThroughput = async (
           : `first ${count.toLocaleString('en-US')} logins of the stream`;
       await measure(
         label,
-        () => runConsumer(consumer, input, { batchSize, inFlight: 2, sortByUser }),
+        async (prepare) =>
+          fromChild(
+            await runClientJob(
+              {
+                kind: 'consumer',
+                graphqlUrl: engine.graphqlUrl,
+                adminSecret: ADMIN_SECRET,
+                logins,
+                users,
+                count,
+                writeMode,
+                batchSize,
+                inFlight: 2,
+                sortByUser,
+                warmUpPasses: 0,
+                passes: 1,
+              },
+              CONSUMER_NODE_OPTIONS,
+              prepare,
+            ),
+          ),
         'byEvent',
         [note, prefix].filter((item) => item !== undefined).join('; '),
         subset,
       );
     };
 
-    const guard = createBenchConsumer({ graphqlUrl: engine.graphqlUrl, adminSecret: ADMIN_SECRET });
-    // Warm-up (JIT, connection pools, the engine's plan cache); each variant empties the table.
-    await runConsumer(guard, warmUp, { batchSize: 100, inFlight: 2 });
-
     await measure(
       '(a) naive: 1 request per login, 8 in flight',
-      async () => {
-        const run = await writeNaively(engine.graphqlUrl, ADMIN_SECRET, stream, 8);
-        return { wallMs: run.wallMs, batchMs: run.requestMs };
-      },
+      async (prepare) =>
+        fromChild(
+          await runClientJob(
+            {
+              kind: 'naive',
+              graphqlUrl: engine.graphqlUrl,
+              adminSecret: ADMIN_SECRET,
+              logins,
+              users,
+              concurrency: 8,
+            },
+            LAMBDA_NODE_OPTIONS,
+            prepare,
+          ),
+        ),
       'presence',
       'sends last_seen_at too (the table requires it); never updates a row',
     );
-    await consumerVariant('(b) consumer, batch 10, 2 in flight (guard)', guard, 10, false);
-    await consumerVariant('(b) consumer, batch 100, 2 in flight (guard)', guard, 100, false);
+    await consumerVariant('(b) consumer, batch 10, 2 in flight (guard)', 'guard', 10, false);
+    await consumerVariant('(b) consumer, batch 100, 2 in flight (guard)', 'guard', 100, false);
     await consumerVariant(
       '(b*) consumer, batch 100, records sorted by user (guard)',
-      guard,
+      'guard',
       100,
       true,
       'experiment: the proposed fix (rows in primary-key order) simulated by sorting each batch',
     );
-    const where = createBenchConsumer({
-      graphqlUrl: engine.graphqlUrl,
-      adminSecret: ADMIN_SECRET,
-      writeMode: 'where',
-    });
     // The where mode deadlocks often (see docs): on the full run it gets a 20,000-login prefix.
     const whereLogins = Math.min(logins, 20_000);
     await table.setGuardTrigger(false);
     try {
-      await runConsumer(where, warmUp, { batchSize: 100, inFlight: 2 });
       await consumerVariant(
         '(b) consumer, batch 100, 2 in flight (where)',
-        where,
+        'where',
         100,
         false,
         'SYNC_WRITE_MODE=where, newest-wins trigger disabled',
@@ -205,7 +233,7 @@ export const benchConsumerThroughput = async (
       );
       await consumerVariant(
         '(b*) consumer, batch 100, records sorted by user (where)',
-        where,
+        'where',
         100,
         true,
         'SYNC_WRITE_MODE=where, trigger disabled; experiment: rows in primary-key order',
@@ -216,7 +244,8 @@ export const benchConsumerThroughput = async (
     }
     await measure(
       '(c) raw SQL, batch 100, 1 pg connection',
-      async () => {
+      async (prepare) => {
+        await prepare();
         const run = await writeWithRawSql(options.databaseUrl, options.schema, stream, 100);
         return { wallMs: run.wallMs, batchMs: run.batchMs, requests: 0 };
       },
@@ -265,38 +294,9 @@ const median = (values: readonly number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
-interface CpuChildResult {
-  readonly records: number;
-  readonly maxRssKiB: number;
-  readonly passes: ReadonlyArray<{ cpuMs: number; wallMs: number; batchMs: number[] }>;
-}
-
-/** Runs the bundled {@link consumerCpuChild} with `nodeOptions` and waits for its result. */
-const runCpuChild = async (
-  bundle: string,
-  nodeOptions: string,
-  options: Record<string, unknown>,
-): Promise<CpuChildResult> =>
-  new Promise((resolve, reject) => {
-    const child = fork(bundle, [], {
-      execArgv: nodeOptions.split(' '),
-      env: { ...process.env, BENCH_CPU_OPTIONS: JSON.stringify(options) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let settled = false;
-    child.on('message', (message: Record<string, unknown>) => {
-      settled = true;
-      if (message.type === 'result') resolve(message as unknown as CpuChildResult);
-      else reject(new Error(`consumer CPU child failed: ${String(message.error)}`));
-    });
-    child.once('exit', (code) => {
-      if (!settled) reject(new Error(`consumer CPU child exited (${code}) without a result`));
-    });
-  });
-
-const figuresOf = (nodeOptions: string, result: CpuChildResult): ConsumerCpuFigures => {
-  const perCpuSecond = result.passes.map((run) => Math.round(result.records / (run.cpuMs / 1000)));
-  const middle = result.passes[perCpuSecond.indexOf(median(perCpuSecond))];
+const figuresOf = (nodeOptions: string, result: ClientResult): ConsumerCpuFigures => {
+  const perCpuSecond = result.runs.map((run) => Math.round(result.records / (run.cpuMs / 1000)));
+  const middle = result.runs[perCpuSecond.indexOf(median(perCpuSecond))];
   if (middle === undefined) throw new Error('benchConsumerCpu: passes must be at least 1');
   const latency = summarize(middle.batchMs);
   return {
@@ -313,7 +313,7 @@ const figuresOf = (nodeOptions: string, result: CpuChildResult): ConsumerCpuFigu
 /**
  * The consumer's own CPU cost: the real consumer at batch 100 against a server (in another
  * process) that answers every insert at once. The consumer runs as it is deployed: bundled like
- * the Lambda ({@link bundleLikeLambda}), in a process of its own, with the function's
+ * the Lambda ({@link runClientJob}), in a process of its own, with the function's
  * `NODE_OPTIONS` (`CONSUMER_NODE_OPTIONS`); then again with `LAMBDA_NODE_OPTIONS` only, to show
  * what the larger young generation buys. A warm container is what matters at volume, so
  * {@link WARM_UP_PASSES} whole passes warm the JIT up (V8 keeps getting faster over the first
@@ -323,16 +323,22 @@ const figuresOf = (nodeOptions: string, result: CpuChildResult): ConsumerCpuFigu
 export const benchConsumerCpu = async (scale: number, passes = 5): Promise<ConsumerCpuResults> => {
   const server = await startBenchServer({ kind: 'instant' });
   try {
-    const bundle = await bundleLikeLambda(CPU_CHILD_ENTRY);
-    const childOptions = {
+    const job = {
+      kind: 'consumer',
       graphqlUrl: server.graphqlUrl,
       adminSecret: ADMIN_SECRET,
-      scale,
+      logins: Math.round(100_000 * scale),
+      users: Math.round(20_000 * scale),
+      count: Math.round(100_000 * scale),
+      writeMode: 'guard',
+      batchSize: 100,
+      inFlight: 2,
+      sortByUser: false,
       warmUpPasses: WARM_UP_PASSES,
       passes,
-    };
-    const deployed = await runCpuChild(bundle, CONSUMER_NODE_OPTIONS, childOptions);
-    const defaults = await runCpuChild(bundle, LAMBDA_NODE_OPTIONS, childOptions);
+    } as const;
+    const deployed = await runClientJob(job, CONSUMER_NODE_OPTIONS);
+    const defaults = await runClientJob(job, LAMBDA_NODE_OPTIONS);
     return {
       records: deployed.records,
       passes,
