@@ -35,9 +35,9 @@ export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 /**
  * `NODE_OPTIONS` of the user-sync consumer: a larger young generation (32 MiB semi-spaces).
  * Each batch's parsed records live for one Hasura round trip; with V8's default semi-spaces a
- * scavenge lands inside most round trips and copies, then promotes, the records in flight, and
- * the consumer spent about a fifth of its CPU in the garbage collector. With 32 MiB it needs
- * about a quarter fewer CPU-seconds per record (`npm run bench`, consumer CPU section, which
- * measures both) for at most 96 MiB of young generation in a 512 MiB function.
+ * scavenge lands inside most round trips and copies, then promotes, the records in flight (in a
+ * CPU profile of the consumer the garbage collector took 18 % of its time). `npm run bench`
+ * measures the consumer with and without it (docs/benchmarks.md); it costs at most 96 MiB of
+ * young generation in a 512 MiB function.
  */
 export const CONSUMER_NODE_OPTIONS = `${LAMBDA_NODE_OPTIONS} --max-semi-space-size=32`;

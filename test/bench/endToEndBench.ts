@@ -1,8 +1,7 @@
-import { DeleteArchiveCommand } from '@aws-sdk/client-eventbridge';
 import { fetchSyncedUsers } from '../../local/hasuraTarget.js';
 import { startLocalStack } from '../../local/stack.js';
 import { driveLogins } from '../faults/driveLogins.js';
-import { compareWithNewest, queueDepth } from '../faults/faultHelpers.js';
+import { compareWithNewest, dropLocalArchive, queueDepth } from '../faults/faultHelpers.js';
 import { resetBenchSchema } from './benchSchema.js';
 import { round, sampleRss, sleep, summarize } from './benchStats.js';
 
@@ -65,12 +64,7 @@ export const benchEndToEnd = async (
   });
   const rss = sampleRss(100);
   try {
-    // moto 5.2.5 makes every PutEvents slower as its archive fills (4.5 ms per call at 100
-    // archived events, over 100 ms past 2,000): measured here, it is moto's cost, not the
-    // pipeline's (AWS archives asynchronously). The run drops the local archive first.
-    await stack.aws.eventBridge.send(
-      new DeleteArchiveCommand({ ArchiveName: stack.provisioned.archiveName }),
-    );
+    await dropLocalArchive(stack);
     let checkedAt = 0;
     let backlog = 0;
     const gate = async (): Promise<void> => {

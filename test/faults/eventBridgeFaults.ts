@@ -19,6 +19,7 @@ import { type FakeBehaviour, startFakeAwsEndpoint } from '../bench/fakeAwsEndpoi
 import { driveLogins } from './driveLogins.js';
 import {
   compareWithNewest,
+  dropLocalArchive,
   type FaultScenario,
   fastStack,
   fmt,
@@ -110,6 +111,7 @@ export const eventBridgeFaultScenario = (options: EventBridgeFaultOptions): Faul
       stack.region,
     );
     try {
+      await dropLocalArchive(stack);
       const driven = await driveLogins(trigger.handler, {
         logins,
         users,
