@@ -45,21 +45,30 @@ const invalidAnswer = (what: string): HasuraRequestError =>
 const guardUpsert = (options: UserUpsertOptions): UserUpsert['write'] => {
   const { client, table, constraint, columns } = options;
   const field = `insert_${table}`;
+  // `affected_rows`, not `returning`: the count is all the consumer needs, and Hasura then
+  // neither builds nor sends a JSON row per user.
   const document = `mutation SyncUsers($objects: [${table}_insert_input!]!) {
   ${field}(objects: $objects, on_conflict: {constraint: ${constraint}, update_columns: [${columns.updateColumns.join(', ')}]}) {
-    returning { ${columns.idColumn} }
+    affected_rows
   }
 }`;
   return async (rows, timeoutMs) => {
-    const data = await client.request<Record<string, { returning?: unknown[] } | null>>(
+    const data = await client.request<Record<string, { affected_rows?: unknown } | null>>(
       document,
       { objects: rows },
       { timeoutMs },
     );
-    const returning = data?.[field]?.returning;
-    if (!Array.isArray(returning)) throw invalidAnswer(`${field}.returning`);
-    // The trigger returns NULL for stale rows: they are neither written nor returned.
-    return { written: returning.length, skipped: rows.length - returning.length };
+    const affected = data?.[field]?.affected_rows;
+    if (typeof affected !== 'number' || !Number.isInteger(affected)) {
+      throw invalidAnswer(`${field}.affected_rows`);
+    }
+    if (affected < 0 || affected > rows.length) {
+      throw invalidAnswer(
+        `a plausible ${field}.affected_rows (${affected} for ${rows.length} rows)`,
+      );
+    }
+    // The trigger returns NULL for stale rows: they are neither written nor counted.
+    return { written: affected, skipped: rows.length - affected };
   };
 };
 

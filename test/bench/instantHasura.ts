@@ -23,9 +23,10 @@ const ALIASED_INSERT_ONE = /(\w+)\s*:\s*insert_\w+_one\b/g;
 const INSERT_MANY = /(?:(\w+)\s*:\s*)?(insert_\w+?)(?!_one)\s*\(/;
 
 /**
- * The success body Hasura would send for the request: `insert_<t>` answers `affected_rows` and
- * `returning { id }` with every id sent (nothing skipped); aliased `insert_<t>_one` fields (the
- * consumer's `where` mode) each answer `{ id }`, in the order of the ids in the variables.
+ * The success body Hasura would send for the request: `insert_<t>` answers what the query
+ * selects of `affected_rows` (every row sent, nothing skipped) and `returning { id }` (every id
+ * sent); aliased `insert_<t>_one` fields (the consumer's `where` mode) each answer `{ id }`, in
+ * the order of the ids in the variables.
  */
 export const cannedInsertAnswer = (body: string): string => {
   let request: { query?: unknown; variables?: unknown };
@@ -49,9 +50,10 @@ export const cannedInsertAnswer = (body: string): string => {
   }
   const many = INSERT_MANY.exec(query);
   const field = many?.[1] ?? many?.[2] ?? 'insert_users';
-  return JSON.stringify({
-    data: { [field]: { affected_rows: ids.length, returning: ids.map((id) => ({ id })) } },
-  });
+  const answer: Record<string, unknown> = {};
+  if (/\baffected_rows\b/.test(query)) answer.affected_rows = ids.length;
+  if (/\breturning\b/.test(query)) answer.returning = ids.map((id) => ({ id }));
+  return JSON.stringify({ data: { [field]: answer } });
 };
 
 /**

@@ -94,11 +94,9 @@ export const objectsOf = (request: ReceivedRequest): Array<Record<string, unknow
   return Array.isArray(objects) ? objects : [];
 };
 
-/** Hasura's success answer to a guard-mode insert: every row returned (none stale). */
+/** Hasura's success answer to a guard-mode insert: every row written (none stale). */
 export const insertedAll = (request: ReceivedRequest): FakeAnswer => ({
-  json: {
-    data: { insert_users: { returning: objectsOf(request).map((row) => ({ id: row.id })) } },
-  },
+  json: { data: { insert_users: { affected_rows: objectsOf(request).length } } },
 });
 
 /** The `index`-th request received; throws when there is none. */
