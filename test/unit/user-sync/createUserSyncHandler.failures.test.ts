@@ -164,6 +164,23 @@ describe('Function: createUserSyncHandler (failures)', () => {
     ]);
   });
 
+  it.each([
+    ['without affected_rows', { insert_users: { returning: [] } }],
+    ['with more affected rows than rows sent', { insert_users: { affected_rows: 6 } }],
+  ])('fails the batch back at once when Hasura answers %s', async (_case, data) => {
+    // Prepare
+    const { sync, metrics } = consumerFor(fake);
+    fake.respondWith(() => ({ json: { data } }));
+
+    // Act
+    const result = await sync(sqsEvent(loginRecords(5)), lambdaContext(30_000));
+
+    // Assess
+    expect(result.batchItemFailures).toHaveLength(5);
+    expect(fake.requests).toHaveLength(1);
+    expect(metrics.sum('RecordsFailed', { class: 'other' })).toBe(5);
+  });
+
   it('never puts the admin secret in logs, metrics, results or errors', async () => {
     // Prepare
     const { sync, logger, metrics } = consumerFor(fake);
