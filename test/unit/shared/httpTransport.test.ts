@@ -53,16 +53,17 @@ const clientFor = (endpoint: string, transport?: HasuraTransport, timeoutMs = 20
     ...(transport === undefined ? {} : { transport }),
   });
 
+/** Servers a test started; closed after each test. */
+const servers: AnyServer[] = [];
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    server.close();
+  }
+});
+
 describe('Function: createHttpTransport', () => {
-  const servers: AnyServer[] = [];
-
-  afterEach(async () => {
-    for (const server of servers.splice(0)) {
-      if ('closeAllConnections' in server) server.closeAllConnections();
-      server.close();
-    }
-  });
-
   it('posts the body with its length and reuses the connection for the next request', async () => {
     // Prepare
     const seen: Array<{ port: number; length: string | undefined; body: string }> = [];
@@ -128,15 +129,6 @@ describe('Function: createHttpTransport', () => {
 });
 
 describe('Function: createHasuraClient (over HTTP)', () => {
-  const servers: AnyServer[] = [];
-
-  afterEach(async () => {
-    for (const server of servers.splice(0)) {
-      if ('closeAllConnections' in server) server.closeAllConnections();
-      server.close();
-    }
-  });
-
   it.each([
     ['a 502 page from a gateway', 502, '<html>Bad Gateway</html>', 'transient', 'http-502'],
     ['a 200 that is not JSON', 200, 'OK', 'other', 'invalid-response'],
