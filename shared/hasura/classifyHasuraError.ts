@@ -63,6 +63,8 @@ const classOfGraphQLError = (code: string, path: string, message: string): Hasur
   return 'other';
 };
 
+const isHttpSuccess = (status: number): boolean => status >= 200 && status < 300;
+
 /** The GraphQL errors of a parsed answer, or none. */
 const errorsOf = (body: unknown): unknown[] =>
   isObject(body) && Array.isArray(body.errors) ? body.errors : [];
@@ -77,11 +79,7 @@ export const isSuccessfulAnswer = (
   status: number,
   body: unknown,
 ): body is { data: Record<string, unknown> } =>
-  status >= 200 &&
-  status < 300 &&
-  isObject(body) &&
-  isObject(body.data) &&
-  errorsOf(body).length === 0;
+  isHttpSuccess(status) && isObject(body) && isObject(body.data) && errorsOf(body).length === 0;
 
 /**
  * The other half of the one place that decides what a failure means: an answer that is not a
@@ -100,9 +98,8 @@ export const classifyHasuraAnswer = (
   const first: GraphQLErrorShape | undefined = errorsOf(body).find(isObject);
   // A gateway or Hasura itself in trouble: whatever the body says, a 5xx/429/408 is worth a retry.
   const retryableStatus = (status >= 500 && status < 600) || status === 429 || status === 408;
-  const success = status >= 200 && status < 300;
   if (first === undefined) {
-    if (success) {
+    if (isHttpSuccess(status)) {
       const what = body === undefined ? 'a body that is not JSON' : 'neither data nor errors';
       return new HasuraRequestError('other', 'invalid-response', `Hasura answered ${what}`, {
         status,

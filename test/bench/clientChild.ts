@@ -27,7 +27,6 @@ export type ClientJob =
       readonly writeMode: 'guard' | 'where';
       readonly batchSize: number;
       readonly inFlight: number;
-      readonly sortByUser: boolean;
       /** Whole unmeasured passes over the stream after the warm-up stream. */
       readonly warmUpPasses: number;
       /** Measured passes. */
@@ -79,7 +78,7 @@ const runConsumerJob = async (job: Extract<ClientJob, { kind: 'consumer' }>) => 
     adminSecret: job.adminSecret,
     writeMode: job.writeMode,
   });
-  const settings = { batchSize: job.batchSize, inFlight: job.inFlight, sortByUser: job.sortByUser };
+  const settings = { batchSize: job.batchSize, inFlight: job.inFlight };
   await runConsumer(consumer, toSqsRecords(warmUpStream()), settings);
   for (let pass = 0; pass < job.warmUpPasses; pass += 1) {
     await runConsumer(consumer, records, settings);

@@ -77,22 +77,12 @@ export interface RunConsumerOptions {
   /** Concurrent invocations. */
   readonly inFlight: number;
   /**
-   * Sort each batch's records by user before invoking (an experiment: a consistent lock order).
-   * @default false
-   */
-  readonly sortByUser?: boolean;
-  /**
    * Redelivery rounds for failed records (SQS would redeliver them after the visibility timeout;
    * here they are fed again at once, after the first pass).
    * @default 5
    */
   readonly redeliveryRounds?: number;
 }
-
-const userOf = (body: string): string => {
-  const at = body.indexOf('"sub":"');
-  return at < 0 ? '' : body.slice(at + 7, body.indexOf('"', at + 7));
-};
 
 /**
  * Feeds `records` to the consumer in consecutive SQS batches with at most `inFlight`
@@ -118,12 +108,7 @@ export const runConsumer = async (
   };
   const pass = async (input: readonly SQSRecord[]): Promise<SQSRecord[]> => {
     const failed: SQSRecord[] = [];
-    const batches = chunk(input, options.batchSize).map((batch) =>
-      options.sortByUser === true
-        ? batch.sort((a, b) => (userOf(a.body) < userOf(b.body) ? -1 : 1))
-        : batch,
-    );
-    await runWithConcurrency(batches, options.inFlight, async (batch) => {
+    await runWithConcurrency(chunk(input, options.batchSize), options.inFlight, async (batch) => {
       const deadline = Date.now() + timeoutMs;
       const started = performance.now();
       const response = await consumer.handler(
