@@ -30,6 +30,8 @@ export type CompiledField =
       path: string;
       /** Whether `ok` may be false: the statement must then run in a transaction to undo it. */
       checked?: boolean;
+      /** Prepare the statement on the connection: Hasura prepares queries, not mutations. */
+      prepare: boolean;
     };
 
 /** What a root field is compiled with. */
@@ -121,7 +123,7 @@ export const compileSelect = (ctx: FieldContext): CompiledField => {
     `${orderBySql(ctx.args.order_by, '"r0"')}` +
     `${limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.trunc(limit))}`}` +
     `${offset === undefined ? '' : ` OFFSET ${Math.max(0, Math.trunc(offset))}`}) AS "r"`;
-  return { kind: 'sql', text, params: params.values, path };
+  return { kind: 'sql', text, params: params.values, path, prepare: true };
 };
 
 /** `<t>_by_pk(pk columns)`. */
@@ -144,7 +146,7 @@ export const compileSelectByPk = (ctx: FieldContext): CompiledField => {
   const text =
     `SELECT (SELECT ${row} FROM ${tableSql(ctx.table)} AS "r" ` +
     `WHERE ${keys.join(' AND ')} AND (${filter}) LIMIT 1)::text AS result, true AS ok`;
-  return { kind: 'sql', text, params: params.values, path };
+  return { kind: 'sql', text, params: params.values, path, prepare: true };
 };
 
 /** `insert_<t>(objects, on_conflict)` and `insert_<t>_one(object, on_conflict)`. */
@@ -221,7 +223,14 @@ export const compileInsert = (ctx: FieldContext, one: boolean): CompiledField =>
     (check === undefined
       ? 'true AS ok'
       : `(SELECT coalesce(bool_and("__hasura_check"), true) FROM "r") AS ok`);
-  return { kind: 'sql', text, params: params.values, path, checked: check !== undefined };
+  return {
+    kind: 'sql',
+    text,
+    params: params.values,
+    path,
+    checked: check !== undefined,
+    prepare: false,
+  };
 };
 
 /** `json_build_object('affected_rows', …, 'returning', …)` over the CTE "r". */

@@ -3,13 +3,25 @@
  * The engine only needs parameterised queries, a transaction wrapper and a multi-statement
  * `run_sql`; both adapters pin the session to UTC and to the project schema.
  */
+import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+
+/** How a statement is run. */
+export interface QueryOptions {
+  /**
+   * Prepare the statement on the connection and reuse it for the same text (PostgreSQL only).
+   * Hasura prepares its query statements and not its mutations (its source, "Note: [Prepared
+   * statements in Mutations]": mutation texts are often single-use and would pile up).
+   * @default false
+   */
+  readonly prepare?: boolean;
+}
 
 /** Runs one parameterised SQL statement. */
 export interface SqlExecutor {
   /** Runs `text` with `$1…` parameters and returns the rows. */
-  query<T>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
 }
 
 /** The result of the last statement of a `run_sql`. */
@@ -40,7 +52,19 @@ export interface OpenDatabaseOptions {
   schema?: string | undefined;
   /** Connections of the `pg` pool. @default 10 */
   poolSize?: number | undefined;
+  /**
+   * Seconds a `pg` connection lives before the pool replaces it (its prepared statements go
+   * with it), as Hasura's `HASURA_GRAPHQL_PG_CONN_LIFETIME`.
+   * @default 600
+   */
+  connectionLifetimeSeconds?: number | undefined;
 }
+
+/**
+ * Distinct statements one `pg` connection prepares at most; later new texts run unnamed on it
+ * until the pool replaces the connection. Bounds the server memory the plans hold.
+ */
+export const MAX_PREPARED_PER_CONNECTION = 200;
 
 /** Quotes an SQL identifier. */
 export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
@@ -83,8 +107,50 @@ const openPglite = async (schema: string): Promise<Database> => {
   };
 };
 
+/** The name a statement is prepared under: derived from its text, so equal texts share it. */
+export const statementName = (text: string): string =>
+  `hq_${createHash('sha1').update(text).digest('base64url')}`;
+
+/**
+ * A `pg` query; with `prepare`, its statement is prepared on the connection (as Hasura does for
+ * queries with `HASURA_GRAPHQL_USE_PREPARED_STATEMENTS`, its default), so the server parses and
+ * plans a text once per connection instead of once per request. At most
+ * {@link MAX_PREPARED_PER_CONNECTION} texts are prepared on one connection.
+ */
+const runQuery = async <T>(
+  client: pg.PoolClient,
+  text: string,
+  params: readonly unknown[],
+  options: QueryOptions,
+): Promise<T[]> => {
+  if (options.prepare !== true) return (await client.query(text, params as unknown[])).rows as T[];
+  const name = statementName(text);
+  let prepared = preparedOn.get(client);
+  if (prepared === undefined) {
+    prepared = new Set();
+    preparedOn.set(client, prepared);
+  }
+  if (!prepared.has(name) && prepared.size >= MAX_PREPARED_PER_CONNECTION) {
+    return (await client.query(text, params as unknown[])).rows as T[];
+  }
+  const result = await client.query({ name, text, values: params as unknown[] });
+  prepared.add(name);
+  return result.rows as T[];
+};
+
+/** Names prepared on each pooled connection. */
+const preparedOn = new WeakMap<pg.PoolClient, Set<string>>();
+
+/** Connections to close when released (their prepared statements may be gone). */
+const retired = new WeakSet<pg.PoolClient>();
+
 /** Opens a `pg` pool on a real PostgreSQL server. */
-const openPg = async (url: string, schema: string, poolSize: number): Promise<Database> => {
+const openPg = async (
+  url: string,
+  schema: string,
+  poolSize: number,
+  lifetimeSeconds: number,
+): Promise<Database> => {
   if (schema !== 'public') {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
@@ -100,45 +166,69 @@ const openPg = async (url: string, schema: string, poolSize: number): Promise<Da
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    maxLifetimeSeconds: lifetimeSeconds,
     options: `-c search_path=${searchPath(schema).replaceAll(' ', '')} -c TimeZone=UTC`,
   });
   // An idle connection dropped by the server must not crash the process.
   pool.on('error', () => undefined);
-  const executor = (q: pg.Pool | pg.PoolClient): SqlExecutor => ({
-    query: async <T>(text: string, params: readonly unknown[] = []) =>
-      (await q.query(text, params as unknown[])).rows as T[],
+  const executor = (client: pg.PoolClient): SqlExecutor => ({
+    query: <T>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}) =>
+      runQuery<T>(client, text, params, options),
   });
+  /**
+   * Runs `fn` on a pooled connection. A connection error while it is checked out is caught
+   * here (not left to crash the process) and closes it; an error the server answered for a
+   * statement leaves it in the pool with its prepared statements.
+   */
+  const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      return await fn(client);
+    } catch (error) {
+      if (!(error instanceof pg.DatabaseError)) broken ??= error as Error;
+      throw error;
+    } finally {
+      client.off('error', onError);
+      if (broken === undefined && retired.has(client)) {
+        broken = new Error('prepared statements discarded by run_sql');
+      }
+      client.release(broken);
+    }
+  };
   return {
     kind: 'pg',
-    ...executor(pool),
-    transaction: async (fn) => {
-      const client = await pool.connect();
-      try {
+    query: <T>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}) =>
+      withClient((client) => runQuery<T>(client, text, params, options)),
+    transaction: (fn) =>
+      withClient(async (client) => {
         await client.query('BEGIN');
-        const result = await fn(executor(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
-    runSql: async (sql) => {
-      const client = await pool.connect();
-      try {
+        try {
+          const result = await fn(executor(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
+    runSql: (sql) =>
+      withClient(async (client) => {
         const raw = (await client.query({ text: sql, rowMode: 'array' })) as
           | pg.QueryArrayResult
           | pg.QueryArrayResult[];
+        // DISCARD / DEALLOCATE drop the connection's prepared statements behind the driver's
+        // back: forget the connection rather than run a statement it no longer has.
+        if (/\b(?:discard|deallocate)\b/i.test(sql)) retired.add(client);
         const last = Array.isArray(raw) ? raw.at(-1) : raw;
         const fields = last?.fields.map((field) => field.name) ?? [];
         const rows = (last?.rows ?? []).map((row) => row.map(toText));
         return { fields, rows };
-      } finally {
-        client.release();
-      }
-    },
+      }),
     close: () => pool.end(),
   };
 };
@@ -153,5 +243,10 @@ export const openDatabase = (options: OpenDatabaseOptions = {}): Promise<Databas
   const schema = options.schema ?? 'public';
   return options.databaseUrl === undefined
     ? openPglite(schema)
-    : openPg(options.databaseUrl, schema, options.poolSize ?? 10);
+    : openPg(
+        options.databaseUrl,
+        schema,
+        options.poolSize ?? 10,
+        options.connectionLifetimeSeconds ?? 600,
+      );
 };

@@ -181,7 +181,9 @@ export class GraphqlExecutor {
         }
         let row: { result: string | null; ok: boolean } | undefined;
         try {
-          [row] = await tx.query<{ result: string | null; ok: boolean }>(field.text, field.params);
+          [row] = await tx.query<{ result: string | null; ok: boolean }>(field.text, field.params, {
+            prepare: field.prepare,
+          });
         } catch (error) {
           throw fromPostgresError(error, field.path);
         }

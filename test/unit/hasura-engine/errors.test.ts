@@ -124,6 +124,45 @@ describe('Function: startHasuraEngine (errors and bad input)', () => {
     );
   });
 
+  it('names the exact place of a bad variable value, inside lists and objects', async () => {
+    // Prepare
+    const query = `mutation($objects: [users_insert_input!]!) { insert_users(objects: $objects) { affected_rows } }`;
+    const good = userRow('v1', '2026-01-01T00:00:00Z', 'e1');
+    const send = (objects: unknown) =>
+      post(engine.graphqlUrl, { query, variables: { objects } }, admin);
+
+    // Act
+    const wrongType = await send([good, { ...good, id: 'v2', username: 7 }]);
+    const unknownField = await send([{ ...good, nope: 'x' }]);
+    const nullItem = await send([good, good, null]);
+    const single = await send({ ...good, id: 'v3' });
+
+    // Assess
+    expect(wrongType.body).toEqual(
+      error(
+        'validation-failed',
+        'expected a string for type "String", but found number',
+        '$.variableValues.objects[1].username',
+      ),
+    );
+    expect(unknownField.body).toEqual(
+      error(
+        'validation-failed',
+        `field "nope" not found in type: 'users_insert_input'`,
+        '$.variableValues.objects[0].nope',
+      ),
+    );
+    expect(nullItem.body).toEqual(
+      error(
+        'validation-failed',
+        'unexpected null value for type "users_insert_input"',
+        '$.variableValues.objects[2]',
+      ),
+    );
+    // One object where a list is expected is a one-element list.
+    expect(single.body).toEqual({ data: { insert_users: { affected_rows: 1 } } });
+  });
+
   it('answers a syntax error with validation-failed at $.query', async () => {
     // Act
     const answer = await post(engine.graphqlUrl, { query: '{ users { id ' }, admin);
