@@ -7,7 +7,12 @@ import { Catalog } from './catalog.js';
 import { type Database, openDatabase } from './database.js';
 import { GraphqlExecutor } from './executor.js';
 import { MetadataApi } from './metadataApi.js';
-import { applyMetadata, applyMigrations, defaultProjectDir } from './projectLoader.js';
+import {
+  applyMetadata,
+  applyMigrations,
+  DEFAULT_SOURCE_SETTINGS,
+  defaultProjectDir,
+} from './projectLoader.js';
 import { SchemaCache } from './schemaCache.js';
 
 /** Options of {@link createEngineCore}. */
@@ -42,17 +47,18 @@ export const createEngineCore = async (options: EngineCoreOptions = {}): Promise
   const db = await openDatabase({ databaseUrl: options.databaseUrl, schema });
   const catalog = new Catalog(schema);
   const metadata = new MetadataApi(db, catalog);
-  const executor = new GraphqlExecutor(db, catalog, new SchemaCache(catalog));
+  let settings = DEFAULT_SOURCE_SETTINGS;
   try {
     if (options.applyProject ?? true) {
       const projectDir = options.projectDir ?? defaultProjectDir();
       await applyMigrations(db, projectDir, schema);
-      await applyMetadata(metadata, projectDir);
+      settings = await applyMetadata(metadata, projectDir);
     }
     await catalog.refresh(db);
   } catch (error) {
     await db.close();
     throw error;
   }
+  const executor = new GraphqlExecutor(db, catalog, new SchemaCache(catalog), settings);
   return { db, catalog, metadata, executor };
 };

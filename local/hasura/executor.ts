@@ -19,6 +19,7 @@ import { type CompiledField, compileInsert, compileSelect, compileSelectByPk } f
 import type { Database, SqlExecutor } from './database.js';
 import { fromPostgresError, HasuraError } from './errors.js';
 import { fromValidationError } from './graphqlErrors.js';
+import { DEFAULT_SOURCE_SETTINGS, type SourceSettings } from './projectLoader.js';
 import type { RootFieldInfo } from './schemaBuilder.js';
 import type { SchemaCache } from './schemaCache.js';
 import { collectFields, type Fragments } from './selection.js';
@@ -50,6 +51,7 @@ export class GraphqlExecutor {
     private readonly db: Database,
     private readonly catalog: Catalog,
     private readonly schemas: SchemaCache,
+    private readonly source: SourceSettings = DEFAULT_SOURCE_SETTINGS,
   ) {}
 
   /** Re-reads the catalog after DDL, once for all concurrent requests. */
@@ -182,7 +184,7 @@ export class GraphqlExecutor {
         let row: { result: string | null; ok: boolean } | undefined;
         try {
           [row] = await tx.query<{ result: string | null; ok: boolean }>(field.text, field.params, {
-            prepare: field.prepare,
+            prepare: field.prepare && this.source.usePreparedStatements,
           });
         } catch (error) {
           throw fromPostgresError(error, field.path);

@@ -103,11 +103,35 @@ interface TableMetadata {
   delete_permissions?: { role: string; permission: unknown }[];
 }
 
-/** Applies `metadata/databases/databases.yaml` (source `default`) through the metadata API. */
-export const applyMetadata = async (api: MetadataApi, projectDir: string): Promise<void> => {
+/** The settings of the `default` source the engine honours. */
+export interface SourceSettings {
+  /**
+   * `configuration.connection_info.use_prepared_statements` (Hasura's default: false): prepare
+   * query statements on the connection. Hasura never prepares mutations.
+   */
+  readonly usePreparedStatements: boolean;
+}
+
+/** A source without settings: Hasura's defaults. */
+export const DEFAULT_SOURCE_SETTINGS: SourceSettings = { usePreparedStatements: false };
+
+/**
+ * Applies `metadata/databases/databases.yaml` (source `default`) through the metadata API and
+ * returns the source's settings the engine honours.
+ */
+export const applyMetadata = async (
+  api: MetadataApi,
+  projectDir: string,
+): Promise<SourceSettings> => {
   const file = join(projectDir, 'metadata', 'databases', 'databases.yaml');
-  if (!existsSync(file)) return;
-  const sources = (await readMetadataFile(file)) as { name: string; tables?: unknown }[] | null;
+  if (!existsSync(file)) return DEFAULT_SOURCE_SETTINGS;
+  const sources = (await readMetadataFile(file)) as
+    | {
+        name: string;
+        tables?: unknown;
+        configuration?: { connection_info?: { use_prepared_statements?: unknown } };
+      }[]
+    | null;
   const source = (sources ?? []).find((s) => s.name === 'default');
   const tables = (Array.isArray(source?.tables) ? source.tables : []) as TableMetadata[];
   const queries: unknown[] = [];
@@ -121,4 +145,7 @@ export const applyMetadata = async (api: MetadataApi, projectDir: string): Promi
     }
   }
   await api.run({ type: 'bulk', args: queries });
+  return {
+    usePreparedStatements: source?.configuration?.connection_info?.use_prepared_statements === true,
+  };
 };

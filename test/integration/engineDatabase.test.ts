@@ -5,6 +5,7 @@ import {
   openDatabase,
   statementName,
 } from '../../local/hasura/database.js';
+import { createEngineCore, type EngineCore } from '../../local/hasura/engineCore.js';
 
 jest.setTimeout(60_000);
 
@@ -96,5 +97,52 @@ describe('Function: openDatabase (prepared statements)', () => {
     expect((await preparedNames()).length).toBe(
       databaseUrl === undefined ? 0 : MAX_PREPARED_PER_CONNECTION,
     );
+  });
+});
+
+describe('Function: createEngineCore (prepared statements of the project)', () => {
+  const databaseUrl = process.env.DATABASE_URL;
+  const schema = `it_engine_prep_${process.pid}`;
+  const admin = { role: 'admin', variables: { 'x-hasura-role': 'admin' }, isAdminSecret: true };
+  let core: EngineCore;
+
+  beforeAll(async () => {
+    core = await createEngineCore({ databaseUrl, schema });
+  });
+  afterAll(async () => {
+    if (databaseUrl !== undefined)
+      await core.db.runSql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await core.db.close();
+  });
+
+  it('prepares the statements of queries and never those of mutations (use_prepared_statements: true)', async () => {
+    // Prepare: the pool hands back the connection released last, so one sequential caller
+    // keeps using one connection.
+    const prepared = async (): Promise<number> =>
+      Number(
+        (
+          await core.db.query<{ count: string }>(
+            `SELECT count(*) AS count FROM pg_prepared_statements WHERE name LIKE 'hq\\_%'`,
+          )
+        )[0]?.count,
+      );
+    await core.db.runSql('DISCARD ALL');
+
+    // Act
+    const inserted = await core.executor.run(
+      {
+        query: `mutation { insert_users(objects: [{id: "p1", username: "p", last_seen_at: "2026-01-01T00:00:00Z"}]) { affected_rows } }`,
+      },
+      admin,
+    );
+    const afterMutation = await prepared();
+    const read = await core.executor.run({ query: '{ users { id } }' }, admin);
+    await core.executor.run({ query: '{ users { id } }' }, admin);
+    const afterQueries = await prepared();
+
+    // Assess
+    expect(JSON.parse(inserted)).toEqual({ data: { insert_users: { affected_rows: 1 } } });
+    expect(JSON.parse(read)).toEqual({ data: { users: [{ id: 'p1' }] } });
+    expect([afterMutation, afterQueries]).toEqual(databaseUrl === undefined ? [0, 0] : [0, 1]);
   });
 });
