@@ -54,7 +54,7 @@ export interface OpenDatabaseOptions {
   poolSize?: number | undefined;
   /**
    * Seconds a `pg` connection lives before the pool replaces it (its prepared statements go
-   * with it), as Hasura's `HASURA_GRAPHQL_PG_CONN_LIFETIME`.
+   * with it), as the `connection_lifetime` of a Hasura source's pool settings.
    * @default 600
    */
   connectionLifetimeSeconds?: number | undefined;
@@ -113,8 +113,8 @@ export const statementName = (text: string): string =>
 
 /**
  * A `pg` query; with `prepare`, its statement is prepared on the connection (as Hasura does for
- * queries with `HASURA_GRAPHQL_USE_PREPARED_STATEMENTS`, its default), so the server parses and
- * plans a text once per connection instead of once per request. At most
+ * queries when the source sets `use_prepared_statements`), so the server parses and plans a
+ * text once per connection instead of once per request. At most
  * {@link MAX_PREPARED_PER_CONNECTION} texts are prepared on one connection.
  */
 const runQuery = async <T>(
