@@ -115,6 +115,19 @@ export class CognitoHasuraSyncStack extends Stack {
     });
     // The only principal of this stack that may read the secret.
     this.hasuraAdminSecret.grantRead(this.consumer);
+    if (props.hasuraAdminSecretKmsKeyArn !== undefined) {
+      // Written out: `grantRead` of a secret imported with `encryptionKey` grants nothing for an
+      // imported key (CDK puts the via-service grant in the key policy, which it cannot edit).
+      this.consumer.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [props.hasuraAdminSecretKmsKeyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` },
+          },
+        }),
+      );
+    }
     this.consumer.addEventSource(
       new SqsEventSource(syncQueue, {
         reportBatchItemFailures: true,

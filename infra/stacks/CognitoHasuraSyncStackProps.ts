@@ -33,6 +33,14 @@ export interface CognitoHasuraSyncStackProps extends StackProps {
    */
   readonly hasuraAdminSecretArn?: string;
   /**
+   * ARN of the customer-managed KMS key that encrypts the secret given by
+   * `hasuraAdminSecretArn`: the consumer is granted `kms:Decrypt` on it, only through Secrets
+   * Manager (`kms:ViaService`). Without it, reading a secret encrypted with such a key fails
+   * with AccessDenied. Not needed for the AWS managed key `aws/secretsmanager`.
+   * @default - the secret uses the AWS managed key
+   */
+  readonly hasuraAdminSecretKmsKeyArn?: string;
+  /**
    * Version of the pre-token-generation event (V2 can also shape access tokens; needs the
    * Essentials or Plus feature plan).
    * @default 'V2'

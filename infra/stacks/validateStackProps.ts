@@ -21,6 +21,7 @@ const LOG_RETENTION_DAYS = new Set<unknown>(
   Object.values(logs.RetentionDays).filter((value) => typeof value === 'number'),
 );
 const SECRET_ARN = /^arn:aws[\w-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
+const KMS_KEY_ARN = /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/;
 
 /**
  * Checks the stack props before anything is created, so a wrong value fails `cdk synth` with a
@@ -36,6 +37,19 @@ export const validateStackProps = (stack: Stack, props: CognitoHasuraSyncStackPr
     throw new InvalidStackPropsError(
       `hasuraAdminSecretArn must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>), got "${arn}"`,
     );
+  }
+  const key = props.hasuraAdminSecretKmsKeyArn;
+  if (key !== undefined) {
+    if (arn === undefined) {
+      throw new InvalidStackPropsError(
+        'hasuraAdminSecretKmsKeyArn needs hasuraAdminSecretArn: the secret the stack creates uses the AWS managed key',
+      );
+    }
+    if (!Token.isUnresolved(key) && !KMS_KEY_ARN.test(key)) {
+      throw new InvalidStackPropsError(
+        `hasuraAdminSecretKmsKeyArn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>; not an alias), got "${key}"`,
+      );
+    }
   }
   const version = props.preTokenGenerationVersion;
   if (version !== undefined && version !== 'V1' && version !== 'V2') {

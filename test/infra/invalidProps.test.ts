@@ -31,6 +31,19 @@ describe('Function: validateStackProps', () => {
     ],
     ['a malformed secret ARN', { hasuraAdminSecretArn: 'hasura-admin' }, /hasuraAdminSecretArn/],
     [
+      'a KMS key for the secret the stack creates itself',
+      { hasuraAdminSecretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd' },
+      /hasuraAdminSecretKmsKeyArn needs hasuraAdminSecretArn/,
+    ],
+    [
+      'a KMS alias instead of a key ARN',
+      {
+        hasuraAdminSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-admin',
+        hasuraAdminSecretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/hasura',
+      },
+      /hasuraAdminSecretKmsKeyArn must be a KMS key ARN/,
+    ],
+    [
       'a consumer timeout above 1/6 of the visibility timeout',
       { consumerTimeout: Duration.seconds(60) },
       /at least 6 times the consumer's timeout/,

@@ -47,7 +47,7 @@ describe('Class: AwsSolutionsChecks (cdk-nag) on CognitoHasuraSyncStack', () => 
     expect(report.success).toBe(true);
   });
 
-  it('reports no unacknowledged finding with an existing pool, secret, subscribers and alarms', () => {
+  it('reports no unacknowledged finding with an existing pool, secret and its key, subscribers and alarms', () => {
     // Prepare
     const app = new App();
     const stack = new CognitoHasuraSyncStack(app, 'Existing', {
@@ -55,6 +55,8 @@ describe('Class: AwsSolutionsChecks (cdk-nag) on CognitoHasuraSyncStack', () => 
       hasuraGraphqlEndpoint: HASURA_ENDPOINT,
       userPoolId: 'eu-west-1_AbCdEf123',
       hasuraAdminSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-admin',
+      hasuraAdminSecretKmsKeyArn:
+        'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
       subscriberAccountIds: ['111122223333'],
       subscriberOrganizationId: 'o-a1b2c3d4e5',
       exampleSubscriber: true,

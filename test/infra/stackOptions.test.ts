@@ -4,6 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ServiceName } from '../../infra/constructs/PipelineMonitoring.js';
 import { CognitoHasuraSyncStack } from '../../infra/stacks/CognitoHasuraSyncStack.js';
 import {
+  actionsOf,
   arnOf,
   functionIdOf,
   propertiesOf,
@@ -67,6 +68,34 @@ describe('Class: CognitoHasuraSyncStack (options)', () => {
         Resource: SECRET_ARN,
       }),
     );
+  });
+
+  it('lets the consumer decrypt an imported secret with its customer-managed key, only through Secrets Manager', () => {
+    // Prepare
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+    // Act
+    const withKey = synthStack({
+      hasuraAdminSecretArn: SECRET_ARN,
+      hasuraAdminSecretKmsKeyArn: keyArn,
+      env: TEST_ENV,
+    }).template;
+    const withoutKey = synthStack({ hasuraAdminSecretArn: SECRET_ARN, env: TEST_ENV }).template;
+
+    // Assess
+    const consumerStatements = (template: Template) =>
+      statementsOfFunction(template, functionIdOf(template, ServiceName.UserSync));
+    expect(consumerStatements(withKey)).toContainEqual(
+      expect.objectContaining({
+        Action: 'kms:Decrypt',
+        Resource: keyArn,
+        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+      }),
+    );
+    expect(consumerStatements(withKey)).toContainEqual(
+      expect.objectContaining({ Resource: SECRET_ARN }),
+    );
+    expect(actionsOf(consumerStatements(withoutKey))).not.toContain('kms:Decrypt');
   });
 
   it('reads a secret given by partial ARN whatever its random suffix', () => {

@@ -28,6 +28,8 @@ describe('Function: stackPropsFromContext', () => {
       contextOf({
         hasuraGraphqlEndpoint: 'https://hasura.example.com/v1/graphql',
         userPoolId: 'eu-west-1_AbCdEf123',
+        hasuraAdminSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-admin',
+        hasuraAdminSecretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd',
         preTokenGenerationVersion: 'V1',
         archiveRetentionDays: '90',
         subscriberAccountIds: '111122223333, 444455556666',
@@ -42,6 +44,8 @@ describe('Function: stackPropsFromContext', () => {
     expect(props).toMatchObject({
       hasuraGraphqlEndpoint: 'https://hasura.example.com/v1/graphql',
       userPoolId: 'eu-west-1_AbCdEf123',
+      hasuraAdminSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-admin',
+      hasuraAdminSecretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd',
       preTokenGenerationVersion: 'V1',
       subscriberAccountIds: ['111122223333', '444455556666'],
       publishedAttributes: ['email', 'custom:tenant'],
