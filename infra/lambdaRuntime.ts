@@ -17,7 +17,7 @@ export const ESM_REQUIRE_BANNER =
   'const __dirname = __chsDirname(__filename);';
 
 /** The Lambda runtime's Node.js major version; the bundles target it. */
-export const LAMBDA_NODE_MAJOR = 22;
+const LAMBDA_NODE_MAJOR = 22;
 
 /** esbuild options of the Lambda bundles (the names are esbuild's own). */
 export const LAMBDA_ESBUILD_OPTIONS = {

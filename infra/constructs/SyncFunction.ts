@@ -24,8 +24,6 @@ export const REPOSITORY_ROOT = ((): string => {
   return dir;
 })();
 
-export { ESM_REQUIRE_BANNER } from '../lambdaRuntime.js';
-
 /** Log levels Powertools understands. */
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 

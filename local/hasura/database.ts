@@ -123,19 +123,29 @@ const runQuery = async <T>(
   params: readonly unknown[],
   options: QueryOptions,
 ): Promise<T[]> => {
-  if (options.prepare !== true) return (await client.query(text, params as unknown[])).rows as T[];
+  const values = params as unknown[];
+  const name = options.prepare === true ? claimName(client, text) : undefined;
+  const result = await client.query(name === undefined ? { text, values } : { name, text, values });
+  return result.rows as T[];
+};
+
+/**
+ * The name to prepare `text` under on `client`, counted before it runs (a text that fails to
+ * parse is counted too, which only makes the cap stricter), or `undefined` once the connection
+ * holds {@link MAX_PREPARED_PER_CONNECTION} other texts.
+ */
+const claimName = (client: pg.PoolClient, text: string): string | undefined => {
   const name = statementName(text);
   let prepared = preparedOn.get(client);
   if (prepared === undefined) {
     prepared = new Set();
     preparedOn.set(client, prepared);
   }
-  if (!prepared.has(name) && prepared.size >= MAX_PREPARED_PER_CONNECTION) {
-    return (await client.query(text, params as unknown[])).rows as T[];
+  if (!prepared.has(name)) {
+    if (prepared.size >= MAX_PREPARED_PER_CONNECTION) return undefined;
+    prepared.add(name);
   }
-  const result = await client.query({ name, text, values: params as unknown[] });
-  prepared.add(name);
-  return result.rows as T[];
+  return name;
 };
 
 /** Names prepared on each pooled connection. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ServiceName } from '../../infra/constructs/PipelineMonitoring.js';
-import { ESM_REQUIRE_BANNER } from '../../infra/constructs/SyncFunction.js';
+import { ESM_REQUIRE_BANNER } from '../../infra/lambdaRuntime.js';
 import { CognitoHasuraSyncStack } from '../../infra/stacks/CognitoHasuraSyncStack.js';
 import { functionIdOf, HASURA_ENDPOINT, propertiesOf } from './stackFixture.js';
 
