@@ -88,12 +88,7 @@ const runConsumerJob = async (job: Extract<ClientJob, { kind: 'consumer' }>) => 
   const runs: ClientRun[] = [];
   for (let pass = 0; pass < job.passes; pass += 1) {
     collectGarbage();
-    const { wallMs, cpuMs, batchMs, failedRecords, redelivered, unresolved } = await runConsumer(
-      consumer,
-      records,
-      settings,
-    );
-    runs.push({ wallMs, cpuMs, batchMs, failedRecords, redelivered, unresolved });
+    runs.push(await runConsumer(consumer, records, settings));
   }
   return { records: records.length, runs };
 };
