@@ -18,7 +18,7 @@ import { HasuraError } from './errors.js';
 import { valuesSql } from './insertValues.js';
 import { rolePermissions } from './permissions.js';
 import { buildObject, collectFields, type Fragments, rowJsonSql, sqlLiteral } from './selection.js';
-import { type Session, SqlParams } from './sqlParams.js';
+import { isSessionVariable, type Session, SqlParams, sessionValue } from './sqlParams.js';
 
 /** One compiled root field. */
 export type CompiledField =
@@ -218,6 +218,99 @@ export const compileInsert = (ctx: FieldContext, one: boolean): CompiledField =>
     : mutationResponseSql(ctx, type, returnedFilter, path);
   const text =
     `WITH "r" AS (INSERT INTO ${tableSql(ctx.table)} AS "r0" (${columns}) VALUES ${rows}${conflict} ` +
+    `RETURNING "r0".*${check === undefined ? '' : `, (${check}) AS "__hasura_check"`}) ` +
+    `SELECT ${result}::text AS result, ` +
+    (check === undefined
+      ? 'true AS ok'
+      : `(SELECT coalesce(bool_and("__hasura_check"), true) FROM "r") AS ok`);
+  return {
+    kind: 'sql',
+    text,
+    params: params.values,
+    path,
+    checked: check !== undefined,
+    prepare: false,
+  };
+};
+
+/**
+ * `update_<t>(where, _set, _inc)` and `update_<t>_by_pk(pk_columns, _set, _inc)`: one
+ * `UPDATE … SET` naming only the columns given (and the role's presets), so the table's
+ * column-specific triggers see exactly what the client wrote. The role's update filter limits
+ * the rows, its check is evaluated on the updated rows, its select filter on those returned.
+ */
+export const compileUpdate = (ctx: FieldContext, byPk: boolean): CompiledField => {
+  const info = ctx.catalog.tableInfo(ctx.table);
+  const fieldName = ctx.node.name.value;
+  const path = `$.selectionSet.${fieldName}`;
+  const type = objectTypeOf(ctx);
+  const perms = permissionsOf(ctx);
+  const params = new SqlParams();
+  const set = (ctx.args._set ?? {}) as Record<string, unknown>;
+  const inc = (ctx.args._inc ?? {}) as Record<string, unknown>;
+  const preset = perms.update?.set ?? {};
+  const duplicates = Object.keys(set).filter((name) => name in inc);
+  if (duplicates.length > 0) {
+    throw new HasuraError(
+      'validation-failed',
+      `Column found in multiple operators: ${duplicates.map((name) => `"${name}"`).join(', ')}.`,
+      `${path}.args`,
+    );
+  }
+  const assignments: string[] = [];
+  for (const [name, value] of Object.entries(preset)) {
+    const col = column(info, name, path);
+    const resolved = isSessionVariable(value) ? sessionValue(ctx.session, value) : value;
+    assignments.push(`${quoteIdent(name)} = ${params.typed(resolved, col)}`);
+  }
+  for (const [name, value] of Object.entries(set)) {
+    const col = column(info, name, `${path}.args._set`);
+    assignments.push(`${quoteIdent(name)} = ${params.typed(value, col)}`);
+  }
+  for (const [name, value] of Object.entries(inc)) {
+    const col = column(info, name, `${path}.args._inc`);
+    assignments.push(
+      `${quoteIdent(name)} = "r0".${quoteIdent(name)} + ${params.typed(value, col)}`,
+    );
+  }
+  if (assignments.length === 0) {
+    // Nothing to change: Hasura runs no statement and answers an empty result.
+    return { kind: 'static', json: byPk ? 'null' : staticEmptyResponse(ctx, type) };
+  }
+  const opts = { table: info, alias: '"r0"', params, session: ctx.session };
+  const filter = compileBoolExp(perms.update?.filter, opts);
+  let target: string;
+  if (byPk) {
+    const keys = (ctx.args.pk_columns ?? {}) as Record<string, unknown>;
+    target = info.primaryKey
+      .map(
+        (name) =>
+          `"r0".${quoteIdent(name)} = ${params.typed(keys[name], column(info, name, path))}`,
+      )
+      .join(' AND ');
+  } else {
+    target = compileBoolExp(ctx.args.where as BoolExp | undefined, {
+      ...opts,
+      session: undefined,
+      path: `${path}.args.where`,
+    });
+  }
+  const updateCheck = perms.update?.check;
+  const check = isTrivial(updateCheck) ? undefined : compileBoolExp(updateCheck, opts);
+  let cachedFilter: string | undefined;
+  const returnedFilter = (): string => {
+    if (cachedFilter === undefined) {
+      const selectable = selectFilter(ctx, info, params, '"r"');
+      cachedFilter = selectable === 'true' ? '' : ` WHERE ${selectable}`;
+    }
+    return cachedFilter;
+  };
+  const result = byPk
+    ? `(SELECT ${rowJsonSql(ctx.schema, type, ctx.node.selectionSet, ctx.fragments, '"r"', path)} FROM "r"${returnedFilter()} LIMIT 1)`
+    : mutationResponseSql(ctx, type, returnedFilter, path);
+  const text =
+    `WITH "r" AS (UPDATE ${tableSql(ctx.table)} AS "r0" SET ${assignments.join(', ')} ` +
+    `WHERE (${filter}) AND (${target}) ` +
     `RETURNING "r0".*${check === undefined ? '' : `, (${check}) AS "__hasura_check"`}) ` +
     `SELECT ${result}::text AS result, ` +
     (check === undefined

@@ -15,7 +15,13 @@ import {
   validate,
 } from 'graphql';
 import type { Catalog } from './catalog.js';
-import { type CompiledField, compileInsert, compileSelect, compileSelectByPk } from './compiler.js';
+import {
+  type CompiledField,
+  compileInsert,
+  compileSelect,
+  compileSelectByPk,
+  compileUpdate,
+} from './compiler.js';
 import type { Database, SqlExecutor } from './database.js';
 import { fromPostgresError, HasuraError } from './errors.js';
 import { fromValidationError } from './graphqlErrors.js';
@@ -155,8 +161,12 @@ export class GraphqlExecutor {
           return [key, compileSelectByPk(ctx)];
         case 'insert':
           return [key, compileInsert(ctx, false)];
-        default:
+        case 'insert_one':
           return [key, compileInsert(ctx, true)];
+        case 'update':
+          return [key, compileUpdate(ctx, false)];
+        default:
+          return [key, compileUpdate(ctx, true)];
       }
     });
     const results = await this.runCompiled(compiled);

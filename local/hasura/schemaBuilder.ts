@@ -1,7 +1,9 @@
 /**
  * Builds the GraphQL schema a role sees (graphql-js), from the tracked tables, the catalog and
  * the role's permissions, with Hasura's type and field names: `users`, `users_by_pk`,
- * `insert_users`, `insert_users_one`, `users_bool_exp`, `users_on_conflict`, `users_constraint`…
+ * `insert_users`, `insert_users_one`, `update_users`, `update_users_by_pk`, `users_bool_exp`,
+ * `users_on_conflict`, `users_constraint`, `users_set_input`, `users_inc_input`,
+ * `users_pk_columns_input`…
  */
 import {
   GraphQLBoolean,
@@ -26,7 +28,7 @@ import { columnsAllowed, type RolePermissions, rolePermissions } from './permiss
 
 /** What a root field does, attached to the field config as `extensions.hasura`. */
 export interface RootFieldInfo {
-  kind: 'select' | 'select_by_pk' | 'insert' | 'insert_one';
+  kind: 'select' | 'select_by_pk' | 'insert' | 'insert_one' | 'update' | 'update_by_pk';
   table: TrackedTable;
 }
 
@@ -44,6 +46,9 @@ const SCALAR_NAMES: Readonly<Record<string, string>> = {
   float4: 'float4',
   bpchar: 'bpchar',
 };
+
+/** Column types `_inc` applies to (Hasura's numeric columns). */
+const NUMERIC_TYPES = new Set(['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'money']);
 
 const STRING_OPERATORS = ['_like', '_nlike', '_ilike', '_nilike', '_similar', '_nsimilar'];
 const REGEX_OPERATORS = ['_regex', '_nregex', '_iregex', '_niregex'];
@@ -196,8 +201,95 @@ export class SchemaFactory {
         };
       }
     }
-    if (perms.insert === undefined) return;
-    this.addInsert(table, info, perms, objectType, boolExp, mutation);
+    if (perms.insert === undefined && perms.update === undefined) return;
+    const response: GraphQLFieldConfigMap<unknown, unknown> = {
+      affected_rows: { type: new GraphQLNonNull(GraphQLInt) },
+    };
+    if (objectType !== undefined) {
+      response.returning = {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(objectType))),
+      };
+    }
+    // One type for inserts and updates alike, as in Hasura.
+    const responseType = new GraphQLObjectType({
+      name: `${name}_mutation_response`,
+      fields: response,
+    });
+    if (perms.insert !== undefined) {
+      this.addInsert(table, info, perms, objectType, boolExp, responseType, mutation);
+    }
+    if (objectType !== undefined && boolExp !== undefined) {
+      this.addUpdate(table, info, perms, objectType, boolExp, responseType, mutation);
+    }
+  }
+
+  /**
+   * `update_<t>(where, _set, _inc)` and `update_<t>_by_pk(pk_columns, _set, _inc)`, for a role
+   * with an update permission (and a select permission, which the filter and the returned rows
+   * need); only when the role may update some column, and `_by_pk` only with a primary key the
+   * role may select.
+   */
+  private addUpdate(
+    table: TrackedTable,
+    info: TableInfo,
+    perms: RolePermissions,
+    objectType: GraphQLObjectType,
+    boolExp: GraphQLInputObjectType,
+    responseType: GraphQLObjectType,
+    mutation: GraphQLFieldConfigMap<unknown, unknown>,
+  ): void {
+    const permission = perms.update;
+    if (permission === undefined) return;
+    const name = table.graphqlName;
+    const preset = permission.set;
+    const updatable = this.typedColumns(
+      info,
+      (c) => columnsAllowed(permission, c) && !(c in preset),
+    );
+    if (updatable.length === 0) return;
+    const args: GraphQLInputFieldConfigMap = {
+      _set: {
+        type: new GraphQLInputObjectType({
+          name: `${name}_set_input`,
+          fields: Object.fromEntries(
+            updatable.map(({ column, scalar }) => [column.name, { type: scalar }]),
+          ),
+        }),
+      },
+    };
+    const numeric = updatable.filter(({ column }) => NUMERIC_TYPES.has(column.udtName));
+    if (numeric.length > 0) {
+      args._inc = {
+        type: new GraphQLInputObjectType({
+          name: `${name}_inc_input`,
+          fields: Object.fromEntries(
+            numeric.map(({ column, scalar }) => [column.name, { type: scalar }]),
+          ),
+        }),
+      };
+    }
+    mutation[`update_${name}`] = {
+      type: responseType,
+      args: { ...args, where: { type: new GraphQLNonNull(boolExp) } },
+      extensions: { hasura: { kind: 'update', table } satisfies RootFieldInfo },
+    };
+    const pk = info.primaryKey;
+    const keyFields = pk.map((c) => objectType.getFields()[c]);
+    if (pk.length === 0 || keyFields.some((field) => field === undefined)) return;
+    const pkInput = new GraphQLInputObjectType({
+      name: `${name}_pk_columns_input`,
+      fields: Object.fromEntries(
+        this.typedColumns(info, (c) => pk.includes(c)).map(({ column, scalar }) => [
+          column.name,
+          { type: new GraphQLNonNull(scalar) },
+        ]),
+      ),
+    });
+    mutation[`update_${name}_by_pk`] = {
+      type: objectType,
+      args: { ...args, pk_columns: { type: new GraphQLNonNull(pkInput) } },
+      extensions: { hasura: { kind: 'update_by_pk', table } satisfies RootFieldInfo },
+    };
   }
 
   private addInsert(
@@ -206,6 +298,7 @@ export class SchemaFactory {
     perms: RolePermissions,
     objectType: GraphQLObjectType | undefined,
     boolExp: GraphQLInputObjectType | undefined,
+    responseType: GraphQLObjectType,
     mutation: GraphQLFieldConfigMap<unknown, unknown>,
   ): void {
     const name = table.graphqlName;
@@ -258,16 +351,8 @@ export class SchemaFactory {
         }),
       };
     }
-    const response: GraphQLFieldConfigMap<unknown, unknown> = {
-      affected_rows: { type: new GraphQLNonNull(GraphQLInt) },
-    };
-    if (objectType !== undefined) {
-      response.returning = {
-        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(objectType))),
-      };
-    }
     mutation[`insert_${name}`] = {
-      type: new GraphQLObjectType({ name: `${name}_mutation_response`, fields: response }),
+      type: responseType,
       args: {
         objects: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(input))) },
         ...args,
