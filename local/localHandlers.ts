@@ -96,13 +96,17 @@ export const buildPostAuthentication = (
  * does at cold start in Lambda.
  *
  * @param hasura - the `/v1/graphql` URL and the admin secret.
+ * @param userPoolIds - the pools whose events the consumer applies (`USER_POOL_IDS`), unless
+ *   `context.env` sets `USER_POOL_IDS` itself.
  */
 export const buildUserSync = (
   context: LocalHandlerContext,
   hasura: { graphqlUrl: string; adminSecret: string },
+  userPoolIds: readonly string[],
 ): UserSyncHandler => {
   const config = loadUserSyncConfig({
     ...context.env,
+    USER_POOL_IDS: context.env.USER_POOL_IDS ?? userPoolIds.join(','),
     HASURA_GRAPHQL_ENDPOINT: hasura.graphqlUrl,
     HASURA_ADMIN_SECRET: hasura.adminSecret,
     // The secret is given directly; an ARN in the environment would take precedence.

@@ -14,4 +14,12 @@ export const LOCAL_SETTINGS = {
    * delivered twice; newest-wins makes the duplicate harmless.
    */
   visibilityTimeoutSeconds: 10,
+  /** The user pool of the simulated sign-ins (`simulate`, `npm start`); no such pool exists. */
+  simulatedUserPoolId: 'us-east-1_LocalPool1',
+  /**
+   * Name of the Cognito user pool the local stack creates in moto (as the CDK stack creates one
+   * when no `userPoolId` is given), so `backfill` and `reconcile` have a pool whose events the
+   * consumer applies.
+   */
+  userPoolName: 'cognito-hasura-sync-local',
 } as const;

@@ -3,6 +3,11 @@
  * it to the wanted settings and returns its identifiers.
  */
 import {
+  type CognitoIdentityProviderClient,
+  CreateUserPoolCommand,
+  paginateListUserPools,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
   CreateArchiveCommand,
   CreateEventBusCommand,
   DescribeArchiveCommand,
@@ -181,4 +186,21 @@ export const ensureArchive = async (
   );
   if (arn === undefined) throw new Error(`DescribeArchive returned no ArchiveArn for ${name}`);
   return arn;
+};
+
+/**
+ * The Cognito user pool of this name, created unless one exists (ListUserPools finds it by
+ * name, so a re-run against the same endpoint reuses it); returns its id.
+ */
+export const ensureUserPool = async (
+  cognito: CognitoIdentityProviderClient,
+  name: string,
+): Promise<string> => {
+  for await (const page of paginateListUserPools({ client: cognito }, { MaxResults: 60 })) {
+    const found = page.UserPools?.find((pool) => pool.Name === name)?.Id;
+    if (found !== undefined) return found;
+  }
+  const { UserPool: pool } = await cognito.send(new CreateUserPoolCommand({ PoolName: name }));
+  if (pool?.Id === undefined) throw new Error(`CreateUserPool returned no Id for ${name}`);
+  return pool.Id;
 };

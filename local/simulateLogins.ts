@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PostAuthenticationTriggerEvent } from 'aws-lambda';
+import { LOCAL_SETTINGS } from './localSettings.js';
 import { type LatencySummary, summarizeLatencies } from './stackRecorder.js';
 
 /** A simulated Cognito user. The same index always gives the same user, so re-runs update rows. */
@@ -14,7 +15,7 @@ export interface SimulatedUser {
 
 /** Where the simulated users live. */
 export interface SimulatedPool {
-  /** @default 'us-east-1_LocalPool1' */
+  /** @default LOCAL_SETTINGS.simulatedUserPoolId ('us-east-1_LocalPool1') */
   readonly userPoolId?: string;
   /** @default 'localclient000000000000000' */
   readonly clientId?: string;
@@ -90,7 +91,7 @@ export const postAuthenticationEvent = (
 ): PostAuthenticationTriggerEvent => ({
   version: '1',
   region: pool.region ?? 'us-east-1',
-  userPoolId: pool.userPoolId ?? 'us-east-1_LocalPool1',
+  userPoolId: pool.userPoolId ?? LOCAL_SETTINGS.simulatedUserPoolId,
   userName: user.username,
   triggerSource: 'PostAuthentication_Authentication',
   callerContext: {

@@ -1,9 +1,14 @@
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { PostAuthenticationHandler } from '../services/post-authentication/postAuthentication.js';
 import type { Env } from '../shared/env.js';
 import { pipeline } from '../shared/pipeline.js';
 import { type HasuraTarget, startHasuraTarget } from './hasuraTarget.js';
-import { createLocalAwsClients, type LocalAwsClients } from './localAwsClients.js';
+import {
+  createLocalAwsClients,
+  type LocalAwsClients,
+  localCredentials,
+} from './localAwsClients.js';
 import {
   buildPostAuthentication,
   buildUserSync,
@@ -12,6 +17,7 @@ import {
 import { LOCAL_SETTINGS } from './localSettings.js';
 import { type MotoServer, startMotoServer } from './motoServer.js';
 import { type ProvisionedPipeline, provisionPipeline } from './provisionPipeline.js';
+import { ensureUserPool } from './provisionResources.js';
 import { MetricTotals } from './recordingMetrics.js';
 import { type SqsBatchReport, type SqsPoller, startSqsPoller } from './sqsPoller.js';
 import { createStackRecorder, type StackRecorder } from './stackRecorder.js';
@@ -67,6 +73,7 @@ export interface LocalStackOptions {
   readonly exampleSubscriber?: boolean;
   /**
    * The services' own settings (`PUBLISH_BUDGET_MS`, `SYNC_WRITE_MODE`, `HASURA_RETRY_*`, …).
+   * `USER_POOL_IDS` here replaces the pools the consumer trusts (see `LocalStack.userPoolIds`).
    * @default {}
    */
   readonly env?: Env;
@@ -87,6 +94,17 @@ export interface LocalStack {
   /** Whether this stack started the moto server (and stops it). */
   readonly startedMoto: boolean;
   readonly provisioned: ProvisionedPipeline;
+  /**
+   * The Cognito user pool the stack created in moto (`LOCAL_SETTINGS.userPoolName`): run
+   * `backfill` or `reconcile` against it.
+   */
+  readonly userPoolId: string;
+  /**
+   * The pools whose events the consumer applies (its `USER_POOL_IDS`): the simulated pool
+   * (`LOCAL_SETTINGS.simulatedUserPoolId`) and {@link LocalStack.userPoolId}, unless
+   * `env.USER_POOL_IDS` is set.
+   */
+  readonly userPoolIds: readonly string[];
   readonly hasura: HasuraTarget;
   /** SDK clients pointed at the stack. */
   readonly aws: LocalAwsClients;
@@ -162,6 +180,23 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       visibilityTimeoutSeconds:
         options.visibilityTimeoutSeconds ?? LOCAL_SETTINGS.visibilityTimeoutSeconds,
     });
+    const cognito = new CognitoIdentityProviderClient({
+      endpoint: awsEndpoint,
+      region,
+      ...localCredentials(env),
+    });
+    let userPoolId: string;
+    try {
+      userPoolId = await ensureUserPool(cognito, LOCAL_SETTINGS.userPoolName);
+    } finally {
+      cognito.destroy();
+    }
+    const userPoolIds =
+      env.USER_POOL_IDS === undefined
+        ? [LOCAL_SETTINGS.simulatedUserPoolId, userPoolId]
+        : env.USER_POOL_IDS.split(',')
+            .map((id) => id.trim())
+            .filter((id) => id !== '');
 
     const totals = new MetricTotals();
     const recorder = createStackRecorder(totals, hasura.engine);
@@ -185,7 +220,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       return trigger.handler;
     };
     const postAuthentication = createPostAuthentication({});
-    const userSync = buildUserSync(context, hasura);
+    const userSync = buildUserSync(context, hasura, userPoolIds);
 
     const syncPoller = startSqsPoller({
       sqs: aws.sqs,
@@ -223,6 +258,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       region,
       startedMoto: moto !== undefined,
       provisioned,
+      userPoolId,
+      userPoolIds,
       hasura,
       aws,
       postAuthentication,

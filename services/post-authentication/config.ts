@@ -1,9 +1,10 @@
 import { type Env, integer, optionalString, requireString, stringList } from '../../shared/env.js';
 import { ConfigurationError } from '../../shared/errors.js';
+import {
+  COGNITO_ATTRIBUTE_NAME,
+  DEFAULT_PUBLISHED_ATTRIBUTES,
+} from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
-
-/** Attributes published when `PUBLISHED_ATTRIBUTES` is not set: email only. */
-export const DEFAULT_PUBLISHED_ATTRIBUTES: readonly string[] = ['email'];
 
 /** Smallest and largest accepted `PUBLISH_BUDGET_MS` (Cognito gives a trigger 5 s in all). */
 export const PUBLISH_BUDGET_RANGE = { min: 50, max: 4000 } as const;
@@ -38,9 +39,6 @@ export interface PostAuthenticationConfig {
   readonly region: string;
 }
 
-/** Cognito attribute names: standard (`email`), custom (`custom:tenant`) or developer (`dev:x`). */
-const ATTRIBUTE_NAME = /^[\w:.-]{1,64}$/;
-
 /**
  * Reads the trigger's configuration from the environment.
  *
@@ -73,7 +71,7 @@ export const loadPostAuthenticationConfig = (env: Env = process.env): PostAuthen
     );
   }
   const publishedAttributes = stringList(env, 'PUBLISHED_ATTRIBUTES', DEFAULT_PUBLISHED_ATTRIBUTES);
-  const badName = publishedAttributes.find((name) => !ATTRIBUTE_NAME.test(name));
+  const badName = publishedAttributes.find((name) => !COGNITO_ATTRIBUTE_NAME.test(name));
   if (badName !== undefined) {
     throw new ConfigurationError(
       'PUBLISHED_ATTRIBUTES',

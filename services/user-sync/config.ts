@@ -4,11 +4,18 @@ import {
   maybeString,
   optionalString,
   requireString,
+  stringList,
   stringMap,
 } from '../../shared/env.js';
 import { ConfigurationError } from '../../shared/errors.js';
+import {
+  COGNITO_ATTRIBUTE_NAME,
+  DEFAULT_PUBLISHED_ATTRIBUTES,
+  USER_POOL_ID_PATTERN,
+} from '../../shared/events/userAuthenticated.js';
 import type { AdminSecretSource } from '../../shared/hasura/adminSecretProvider.js';
 import { RedactedSecret } from '../../shared/hasura/RedactedSecret.js';
+import { pipeline } from '../../shared/pipeline.js';
 import { DEFAULT_COLUMN_MAP, EVENT_FIELDS, REQUIRED_EVENT_FIELDS } from './columnMap.js';
 
 /**
@@ -42,8 +49,36 @@ export interface UserSyncConfig {
   readonly table: string;
   /** `USERS_CONSTRAINT`: the primary-key constraint for `on_conflict`. */
   readonly constraint: string;
-  /** `USERS_COLUMN_MAP`: event field (`sub`, `attributes.email`, …) → column. */
+  /**
+   * `USERS_COLUMN_MAP`: event field (`sub`, `attributes.email`, …) → column. Every attribute it
+   * reads is one of {@link UserSyncConfig.publishedAttributes}.
+   */
   readonly columnMap: Readonly<Record<string, string>>;
+  /**
+   * `PUBLISHED_ATTRIBUTES`: the attributes the trigger publishes (the same variable, set by the
+   * same owner). A mapped attribute outside it would be written as NULL on every login.
+   *
+   * @default ['email'] (DEFAULT_PUBLISHED_ATTRIBUTES)
+   */
+  readonly publishedAttributes: readonly string[];
+  /**
+   * `EVENT_SOURCE`: the only `source` whose events are applied; others fail to the DLQ.
+   *
+   * @default pipeline.eventSource
+   */
+  readonly eventSource: string;
+  /**
+   * `USER_POOL_IDS` (comma-separated, required): the only user pools whose events are applied;
+   * events of any other pool fail to the DLQ.
+   */
+  readonly userPoolIds: readonly string[];
+  /**
+   * `SYNC_MAX_CLOCK_SKEW_MS`: how far `authenticatedAt` may lie ahead of the consumer's clock;
+   * a later event is refused (it would win newest-wins against every real login until then).
+   *
+   * @default DEFAULT_MAX_CLOCK_SKEW_MS (5000)
+   */
+  readonly maxClockSkewMs: number;
   /** `SYNC_WRITE_MODE`. */
   readonly writeMode: SyncWriteMode;
   /** `HASURA_REQUEST_TIMEOUT_MS`: longest wait for one Hasura answer. */
@@ -54,6 +89,13 @@ export interface UserSyncConfig {
 
 /** Default `SYNC_TIME_SAFETY_MARGIN_MS`: time kept free before the Lambda timeout, ms. */
 export const DEFAULT_SAFETY_MARGIN_MS = 3000;
+
+/**
+ * Default `SYNC_MAX_CLOCK_SKEW_MS`: how far in the future an event may be dated, ms. Lambda clocks
+ * are NTP-synchronised to well under a second; 5 s leaves room for an operator's machine running
+ * `backfill`, and bounds how long a future-dated event can hold a row against real logins.
+ */
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 5000;
 
 const GRAPHQL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -147,6 +189,57 @@ const columnMap = (env: Env): Record<string, string> => {
   return map;
 };
 
+const publishedAttributes = (env: Env): string[] => {
+  const name = 'PUBLISHED_ATTRIBUTES';
+  const list = stringList(env, name, DEFAULT_PUBLISHED_ATTRIBUTES);
+  const bad = list.find((attribute) => !COGNITO_ATTRIBUTE_NAME.test(attribute));
+  if (bad !== undefined) {
+    throw new ConfigurationError(
+      name,
+      `${name} must list Cognito attribute names separated by commas, got "${bad}"`,
+    );
+  }
+  return list;
+};
+
+/**
+ * Every attribute the column map reads must be published: the trigger drops the others, so the
+ * column would be written NULL on every login.
+ */
+const checkMappedAttributesPublished = (
+  map: Readonly<Record<string, string>>,
+  published: readonly string[],
+): void => {
+  const missing = Object.keys(map)
+    .filter((field) => field.startsWith('attributes.'))
+    .map((field) => field.slice('attributes.'.length))
+    .filter((attribute) => !published.includes(attribute));
+  if (missing.length > 0) {
+    throw new ConfigurationError(
+      'USERS_COLUMN_MAP',
+      `USERS_COLUMN_MAP reads ${missing.map((a) => `attributes.${a}`).join(', ')}, which PUBLISHED_ATTRIBUTES (${published.join(',')}) does not publish: the column would be blanked on every login. Add ${missing.join(', ')} to PUBLISHED_ATTRIBUTES (the trigger's and the consumer's), or remove the mapping`,
+    );
+  }
+};
+
+const userPoolIds = (env: Env): string[] => {
+  const name = 'USER_POOL_IDS';
+  requireString(
+    env,
+    name,
+    'list the Cognito user pool ids whose events this consumer applies, separated by commas (e.g. eu-west-1_AbCdEf123)',
+  );
+  const ids = stringList(env, name, []);
+  const bad = ids.find((id) => !USER_POOL_ID_PATTERN.test(id));
+  if (bad !== undefined || ids.length === 0) {
+    throw new ConfigurationError(
+      name,
+      `${name} must list Cognito user pool ids (region_id, e.g. eu-west-1_AbCdEf123) separated by commas, got "${bad ?? env[name] ?? ''}"`,
+    );
+  }
+  return ids;
+};
+
 const writeMode = (env: Env): SyncWriteMode => {
   const value = optionalString(env, 'SYNC_WRITE_MODE', 'guard');
   if (value !== 'guard' && value !== 'where') {
@@ -175,12 +268,22 @@ export const loadUserSyncConfig = (env: Env): UserSyncConfig => {
       max: 600_000,
     }),
   };
+  const map = columnMap(env);
+  const published = publishedAttributes(env);
+  checkMappedAttributesPublished(map, published);
   return {
     hasuraEndpoint: endpoint(env),
     adminSecret: adminSecret(env),
     table: graphqlName(env, 'USERS_TABLE', 'users'),
     constraint: graphqlName(env, 'USERS_CONSTRAINT', 'users_pkey'),
-    columnMap: columnMap(env),
+    columnMap: map,
+    publishedAttributes: published,
+    eventSource: optionalString(env, 'EVENT_SOURCE', pipeline.eventSource),
+    userPoolIds: userPoolIds(env),
+    maxClockSkewMs: integer(env, 'SYNC_MAX_CLOCK_SKEW_MS', DEFAULT_MAX_CLOCK_SKEW_MS, {
+      min: 0,
+      max: 300_000,
+    }),
     writeMode: writeMode(env),
     requestTimeoutMs: integer(env, 'HASURA_REQUEST_TIMEOUT_MS', 5000, { min: 1, max: 600_000 }),
     retry,

@@ -100,7 +100,7 @@ export const createUserSyncHandler = (deps: UserSyncDependencies): UserSyncHandl
     const valid: ValidSyncRecord[] = [];
     const invalid: InvalidSyncRecord[] = [];
     for (const record of records) {
-      const parsed = parseSyncRecord(record, startedAt);
+      const parsed = parseSyncRecord(record, config, startedAt);
       if (parsed.ok) valid.push(parsed);
       else invalid.push(parsed);
     }

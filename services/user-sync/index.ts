@@ -7,6 +7,7 @@ export {
   type UserRow,
 } from './columnMap.js';
 export {
+  DEFAULT_MAX_CLOCK_SKEW_MS,
   loadUserSyncConfig,
   type RetrySettings,
   type SyncWriteMode,
@@ -22,6 +23,10 @@ export {
 } from './createUserSyncHandler.js';
 export { createUserUpsert, type UpsertResult, type UserUpsert } from './createUserUpsert.js';
 export { compareEvents, dedupeByUser, type UserGroup } from './dedupeByUser.js';
-export { type ParsedSyncRecord, parseSyncRecord } from './parseSyncRecord.js';
+export {
+  type ParsedSyncRecord,
+  parseSyncRecord,
+  type SyncRecordAcceptance,
+} from './parseSyncRecord.js';
 export { type Clock, retryTransient, systemClock } from './retryTransient.js';
 export { type SyncOutcome, syncUserGroups } from './syncUserGroups.js';

@@ -2,6 +2,7 @@ import {
   UserAuthenticatedEnvelopeSchema,
   type UserAuthenticatedV1,
 } from '../../shared/events/userAuthenticated.js';
+import type { UserSyncConfig } from './config.js';
 
 /** The parts of an SQS record the consumer reads. */
 export interface SyncRecordInput {
@@ -27,24 +28,34 @@ export interface InvalidSyncRecord {
 /** Outcome of {@link parseSyncRecord}. */
 export type ParsedSyncRecord = ValidSyncRecord | InvalidSyncRecord;
 
+/** What a record must match to be applied: the consumer's trust settings. */
+export type SyncRecordAcceptance = Pick<
+  UserSyncConfig,
+  'eventSource' | 'userPoolIds' | 'maxClockSkewMs'
+>;
+
 const MAX_ISSUES = 3;
 
 /**
- * How far in the future `authenticatedAt` may lie (clock skew between producers). A later time
- * is refused: under newest wins, such an event would pin the row against every real login.
- */
-export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
-
-/**
  * Parses one SQS record body: the EventBridge envelope carrying `UserAuthenticated` v1, as a
- * rule target delivers it and as the post-authentication fallback sends it (same shape).
- * Unknown fields are ignored. Never throws: a bad record is an {@link InvalidSyncRecord}, and
- * so is an event dated beyond {@link MAX_FUTURE_SKEW_MS} after `nowMs`.
+ * rule target delivers it and as the post-authentication fallback sends it (same shape, same
+ * `source`). Unknown fields are ignored. Never throws: a record that cannot be applied, ever, is
+ * an {@link InvalidSyncRecord} with its reason, namely one that is not such an event, whose
+ * `source` is not `accept.eventSource`, whose `detail.userPoolId` is not in
+ * `accept.userPoolIds`, or whose `authenticatedAt` lies more than `accept.maxClockSkewMs` after
+ * `nowMs` (under newest wins it would hold the row against every real login until then).
  *
  * One `JSON.parse` and one zod `safeParse` per record, no logging: this is the hot path.
+ *
+ * @param nowMs - the consumer's clock, epoch ms.
+ * @default nowMs - `Date.now()`
+ * @example
+ * const parsed = parseSyncRecord(record, config, Date.now());
+ * if (!parsed.ok) logger.warn('Record rejected', { reason: parsed.reason });
  */
 export const parseSyncRecord = (
   record: SyncRecordInput,
+  accept: SyncRecordAcceptance,
   nowMs: number = Date.now(),
 ): ParsedSyncRecord => {
   let json: unknown;
@@ -55,14 +66,9 @@ export const parseSyncRecord = (
   }
   const parsed = UserAuthenticatedEnvelopeSchema.safeParse(json);
   if (parsed.success) {
-    const { detail } = parsed.data;
-    if (Date.parse(detail.authenticatedAt) > nowMs + MAX_FUTURE_SKEW_MS) {
-      return {
-        ok: false,
-        messageId: record.messageId,
-        reason: `detail.authenticatedAt lies more than ${MAX_FUTURE_SKEW_MS / 60_000} min in the future`,
-      };
-    }
+    const { detail, source } = parsed.data;
+    const reason = untrusted(source, detail, accept, nowMs);
+    if (reason !== undefined) return { ok: false, messageId: record.messageId, reason };
     return { ok: true, messageId: record.messageId, detail };
   }
   const issues = parsed.error.issues
@@ -77,4 +83,24 @@ export const parseSyncRecord = (
     messageId: record.messageId,
     reason: `not a UserAuthenticated v1 event: ${issues.join('; ')}${more}`,
   };
+};
+
+/** Why a well-formed event must not be applied, or undefined when it may. */
+const untrusted = (
+  source: string,
+  detail: UserAuthenticatedV1,
+  accept: SyncRecordAcceptance,
+  nowMs: number,
+): string | undefined => {
+  if (source !== accept.eventSource) {
+    return `source "${source}" is not the configured EVENT_SOURCE "${accept.eventSource}"`;
+  }
+  if (!accept.userPoolIds.includes(detail.userPoolId)) {
+    return `detail.userPoolId "${detail.userPoolId}" is not listed in USER_POOL_IDS`;
+  }
+  const aheadMs = Date.parse(detail.authenticatedAt) - nowMs;
+  if (aheadMs > accept.maxClockSkewMs) {
+    return `detail.authenticatedAt lies ${aheadMs} ms in the future, more than SYNC_MAX_CLOCK_SKEW_MS (${accept.maxClockSkewMs} ms)`;
+  }
+  return undefined;
 };

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { pipeline } from '../pipeline.js';
 
+/** A Cognito user pool id: `<region>_<id>`, e.g. `eu-west-1_AbCdEf123`. */
+export const USER_POOL_ID_PATTERN = /^[\w-]+_[0-9a-zA-Z]+$/;
+
 /**
  * `UserAuthenticated` schema version 1: the `Detail` of the EventBridge event published for
  * every sign-in. This zod schema is the source of truth: the TypeScript type is inferred from
@@ -21,7 +24,7 @@ export const UserAuthenticatedV1Schema = z
       ),
     userPoolId: z
       .string()
-      .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'not a Cognito user pool id (region_id)')
+      .regex(USER_POOL_ID_PATTERN, 'not a Cognito user pool id (region_id)')
       .describe('The Cognito user pool, e.g. eu-west-1_AbCdEf123.'),
     sub: z.string().min(1).max(128).describe("The user's immutable Cognito id (the `sub`)."),
     username: z.string().min(1).max(128).describe("The user's Cognito username."),
@@ -51,6 +54,16 @@ export const UserAuthenticatedV1Schema = z
 /** The `Detail` of a `UserAuthenticated` v1 event. */
 export type UserAuthenticatedV1 = z.infer<typeof UserAuthenticatedV1Schema>;
 
+/**
+ * Cognito attributes published in `attributes` when nothing else is configured
+ * (`PUBLISHED_ATTRIBUTES`): email only. The trigger publishes this list and the consumer checks
+ * its column map against it, so both read it from here.
+ */
+export const DEFAULT_PUBLISHED_ATTRIBUTES: readonly string[] = ['email'];
+
+/** A Cognito attribute name: standard (`email`), custom (`custom:tenant`) or developer (`dev:x`). */
+export const COGNITO_ATTRIBUTE_NAME = /^[\w:.-]{1,64}$/;
+
 /** `DetailType` of the event. */
 export const USER_AUTHENTICATED_DETAIL_TYPE = pipeline.detailType;
 
@@ -74,12 +87,14 @@ export const UserAuthenticatedEventSchema = z.object({
 export type UserAuthenticatedEnvelope = z.infer<typeof UserAuthenticatedEventSchema>;
 
 /**
- * What the consumer checks of an event: its detail type and its detail, nothing else. The
- * envelope's other fields are EventBridge's, the consumer does not read them, and like any
- * unknown field they are ignored (and left out of the result).
+ * What the consumer checks of an event: its detail type, its source (which the consumer compares
+ * with the configured one) and its detail, nothing else. The envelope's other fields are
+ * EventBridge's, the consumer does not read them, and like any unknown field they are ignored
+ * (and left out of the result).
  */
 export const UserAuthenticatedEnvelopeSchema = UserAuthenticatedEventSchema.pick({
   'detail-type': true,
+  source: true,
   detail: true,
 });
 

@@ -9,6 +9,7 @@ import { createHasuraClient } from '../../shared/hasura/createHasuraClient.js';
 import { createLogger, createMetrics } from '../../shared/observability.js';
 import { pipeline } from '../../shared/pipeline.js';
 import { chunk, runWithConcurrency, startStopwatch } from './benchStats.js';
+import { BENCH_USER_POOL_ID } from './loginStream.js';
 
 /** Options of {@link createBenchConsumer}. */
 export interface BenchConsumerOptions {
@@ -37,6 +38,7 @@ export const createBenchConsumer = (options: BenchConsumerOptions): BenchConsume
   const config = loadUserSyncConfig({
     HASURA_GRAPHQL_ENDPOINT: options.graphqlUrl,
     HASURA_ADMIN_SECRET: options.adminSecret,
+    USER_POOL_IDS: BENCH_USER_POOL_ID,
     SYNC_WRITE_MODE: options.writeMode ?? 'guard',
     HASURA_REQUEST_TIMEOUT_MS: '30000',
   });

@@ -149,15 +149,20 @@ describe('Function: UserAuthenticatedEnvelopeSchema', () => {
     expect(result.success).toBe(true);
   });
 
-  it('checks only the detail type and the detail, and returns only those', () => {
+  it('checks only the detail type, the source and the detail, and returns only those', () => {
     // Prepare
-    const event = { 'detail-type': 'UserAuthenticated', id: '', detail: validDetail() };
+    const event = {
+      'detail-type': 'UserAuthenticated',
+      id: '',
+      source: 'cognito-hasura-sync',
+      detail: validDetail(),
+    };
 
     // Act
     const result = UserAuthenticatedEnvelopeSchema.safeParse(event);
 
     // Assess
-    expect(result.success && Object.keys(result.data)).toEqual(['detail-type', 'detail']);
+    expect(result.success && Object.keys(result.data)).toEqual(['detail-type', 'source', 'detail']);
   });
 
   it('rejects another detail type', () => {

@@ -4,10 +4,11 @@ import { loadUserSyncConfig } from '../../../services/user-sync/config.js';
 const minimal = {
   HASURA_GRAPHQL_ENDPOINT: 'https://hasura.example.com/v1/graphql',
   HASURA_ADMIN_SECRET: 'local-secret',
+  USER_POOL_IDS: 'eu-west-1_AbCdEf123',
 };
 
 describe('Function: loadUserSyncConfig', () => {
-  it('applies the defaults of the hasura/ project when only the endpoint and secret are set', () => {
+  it('applies the defaults of the hasura/ project when only the endpoint, secret and pools are set', () => {
     // Act
     const config = loadUserSyncConfig(minimal);
 
@@ -24,6 +25,10 @@ describe('Function: loadUserSyncConfig', () => {
         authenticatedAt: 'last_seen_at',
         eventId: 'last_event_id',
       },
+      publishedAttributes: ['email'],
+      eventSource: 'cognito-hasura-sync',
+      userPoolIds: ['eu-west-1_AbCdEf123'],
+      maxClockSkewMs: 5000,
       writeMode: 'guard',
       requestTimeoutMs: 5000,
       retry: { baseDelayMs: 100, maxDelayMs: 5000, maxAttempts: 8, safetyMarginMs: 3000 },
@@ -54,6 +59,7 @@ describe('Function: loadUserSyncConfig', () => {
         eventId: 'seen_event',
         'attributes.custom:tenant': 'tenant',
       }),
+      PUBLISHED_ATTRIBUTES: 'email,custom:tenant',
       SYNC_WRITE_MODE: 'where',
       HASURA_REQUEST_TIMEOUT_MS: '2500',
       HASURA_RETRY_MAX_ATTEMPTS: '3',
@@ -70,7 +76,56 @@ describe('Function: loadUserSyncConfig', () => {
     });
   });
 
+  it('reads the trusted source, pools, published attributes and clock skew', () => {
+    // Act
+    const config = loadUserSyncConfig({
+      ...minimal,
+      EVENT_SOURCE: 'com.example.auth',
+      USER_POOL_IDS: ' eu-west-1_AbCdEf123 ,,us-east-1_Zz9 ',
+      PUBLISHED_ATTRIBUTES: 'email,name',
+      SYNC_MAX_CLOCK_SKEW_MS: '1500',
+    });
+
+    // Assess
+    expect(config).toMatchObject({
+      eventSource: 'com.example.auth',
+      userPoolIds: ['eu-west-1_AbCdEf123', 'us-east-1_Zz9'],
+      publishedAttributes: ['email', 'name'],
+      maxClockSkewMs: 1500,
+    });
+  });
+
+  it('refuses a column map that reads an attribute PUBLISHED_ATTRIBUTES leaves out, naming both', () => {
+    // Prepare
+    const env = {
+      ...minimal,
+      USERS_COLUMN_MAP: JSON.stringify({
+        sub: 'id',
+        authenticatedAt: 'last_seen_at',
+        eventId: 'last_event_id',
+        'attributes.email': 'email',
+        'attributes.custom:tenant': 'tenant',
+      }),
+    };
+
+    // Act
+    const load = () => loadUserSyncConfig(env);
+
+    // Assess
+    expect(load).toThrow(
+      /USERS_COLUMN_MAP reads attributes\.custom:tenant, which PUBLISHED_ATTRIBUTES \(email\) does not publish/,
+    );
+    expect(load).toThrow(
+      expect.objectContaining({ name: 'ConfigurationError', variable: 'USERS_COLUMN_MAP' }),
+    );
+  });
+
   it.each([
+    [{ USER_POOL_IDS: undefined }, 'USER_POOL_IDS', /USER_POOL_IDS is not set/],
+    [{ USER_POOL_IDS: ' , ' }, 'USER_POOL_IDS', /must list Cognito user pool ids/],
+    [{ USER_POOL_IDS: 'eu-west-1_Ok1,pool' }, 'USER_POOL_IDS', /got "pool"/],
+    [{ PUBLISHED_ATTRIBUTES: 'email;name' }, 'PUBLISHED_ATTRIBUTES', /attribute names/],
+    [{ SYNC_MAX_CLOCK_SKEW_MS: '-1' }, 'SYNC_MAX_CLOCK_SKEW_MS', /integer from 0 to 300000/],
     [
       { HASURA_GRAPHQL_ENDPOINT: ' ' },
       'HASURA_GRAPHQL_ENDPOINT',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Context } from 'aws-lambda';
-import { loginRecords, sqsEvent } from '../../fixtures/sqs/sqsFactories.js';
+import { loginRecords, sqsEvent, userDetail } from '../../fixtures/sqs/sqsFactories.js';
 import { type FakeHasura, insertedAll, startFakeHasura } from './fakeHasuraServer.js';
 import { ADMIN_SECRET } from './harness.js';
 
@@ -32,6 +32,7 @@ describe('Function: handler', () => {
     Object.assign(process.env, {
       HASURA_GRAPHQL_ENDPOINT: fake.url,
       HASURA_ADMIN_SECRET: ADMIN_SECRET,
+      USER_POOL_IDS: userDetail().userPoolId,
       POWERTOOLS_DEV: 'true',
       POWERTOOLS_METRICS_DISABLED: 'false',
       POWERTOOLS_LOG_LEVEL: 'DEBUG',

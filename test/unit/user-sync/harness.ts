@@ -5,6 +5,7 @@ import {
 } from '../../../services/user-sync/createUserSyncHandler.js';
 import { createAdminSecretProvider } from '../../../shared/hasura/adminSecretProvider.js';
 import { createHasuraClient } from '../../../shared/hasura/createHasuraClient.js';
+import { userDetail } from '../../fixtures/sqs/sqsFactories.js';
 import type { FakeHasura } from './fakeHasuraServer.js';
 import { recordingLogger, recordingMetrics } from './testDoubles.js';
 
@@ -26,6 +27,8 @@ export const consumerFor = (fake: FakeHasura, env: Record<string, string> = {}):
   const config = loadUserSyncConfig({
     HASURA_GRAPHQL_ENDPOINT: fake.url,
     HASURA_ADMIN_SECRET: ADMIN_SECRET,
+    // The pool of the documented event fixture, which every factory record carries.
+    USER_POOL_IDS: userDetail().userPoolId,
     HASURA_RETRY_BASE_DELAY_MS: '5',
     HASURA_RETRY_MAX_DELAY_MS: '40',
     SYNC_TIME_SAFETY_MARGIN_MS: '200',

@@ -94,6 +94,7 @@ describe.each(['guard', 'where'] as const)(
       const config = loadUserSyncConfig({
         HASURA_GRAPHQL_ENDPOINT: engine.graphqlUrl,
         HASURA_ADMIN_SECRET: SECRET,
+        USER_POOL_IDS: userDetail().userPoolId,
         SYNC_WRITE_MODE: mode,
       });
       const hasura = createHasuraClient({
