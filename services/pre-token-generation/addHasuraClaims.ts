@@ -1,5 +1,12 @@
+import { readsAsAdminRole } from './adminRole.js';
 import type { PreTokenGenerationConfig, TokenKind } from './config.js';
-import { buildHasuraClaims, formatHasuraClaims, type HasuraClaims } from './hasuraClaims.js';
+import {
+  claimsOf,
+  formatHasuraClaims,
+  type HasuraClaims,
+  type RefusedRole,
+  resolveRoles,
+} from './hasuraClaims.js';
 import {
   type ClaimsAndScopeOverrideDetails,
   type ClaimsOverrideDetails,
@@ -17,7 +24,12 @@ export type ClaimsSkipReason =
   /** No usable `sub` in `request.userAttributes`. */
   | 'missing-sub'
   /** A V3 client-credentials (machine-to-machine) token: there is no user to describe. */
-  | 'machine-to-machine';
+  | 'machine-to-machine'
+  /**
+   * The default role reads as `admin`, so every token would be a superuser's. Only a config
+   * built without `readPreTokenGenerationConfig` (which refuses it) gets here.
+   */
+  | 'admin-default-role';
 
 /** The result of {@link addHasuraClaims}. */
 export type ClaimsOutcome =
@@ -30,6 +42,11 @@ export type ClaimsOutcome =
       readonly tokens: readonly TokenKind[];
       /** The event version that decided the response shape. */
       readonly version: '1' | '2';
+      /**
+       * Roles that read as Hasura's superuser `admin` without an admin group behind them,
+       * left out of the claims; empty in the normal case.
+       */
+      readonly refusedRoles: readonly RefusedRole[];
     }
   | {
       readonly status: 'skipped';
@@ -114,6 +131,11 @@ const subOf = (event: TokenGenerationEvent): string | undefined => {
  *
  * Existing overrides in the response are kept; only the namespace claim is set.
  *
+ * Hasura's superuser role `admin` is granted only to members of `config.adminGroups`; any
+ * other source of a role that reads as `admin` (an unmapped group, a trusted attribute) is
+ * left out and listed in `refusedRoles`, and a default role that reads as `admin` gives no
+ * claims at all (`admin-default-role`).
+ *
  * @example
  * const outcome = addHasuraClaims(event, config);
  * return outcome.event;
@@ -141,7 +163,11 @@ export const addHasuraClaims = (
     return skipped(event, 'missing-sub', `trigger source ${data.triggerSource}`);
   }
 
-  const claims = buildHasuraClaims(
+  if (readsAsAdminRole(config.defaultRole)) {
+    return skipped(event, 'admin-default-role', 'HASURA_DEFAULT_ROLE reads as admin');
+  }
+
+  const roles = resolveRoles(
     {
       sub,
       groups: data.request.groupConfiguration?.groupsToOverride ?? [],
@@ -149,6 +175,8 @@ export const addHasuraClaims = (
     },
     config,
   );
+  const claims = claimsOf(sub, config.defaultRole, roles.allowed);
+  const refusedRoles = roles.refused;
   const namespace = config.claimsNamespace;
   if (version === '1') {
     const value = formatHasuraClaims(claims, config.claimsFormatV1);
@@ -156,7 +184,14 @@ export const addHasuraClaims = (
       ...data.response,
       claimsOverrideDetails: v1Response(data.response?.claimsOverrideDetails, namespace, value),
     };
-    return { status: 'added', event: { ...data, response }, claims, tokens: ['id'], version };
+    return {
+      status: 'added',
+      event: { ...data, response },
+      claims,
+      tokens: ['id'],
+      version,
+      refusedRoles,
+    };
   }
   const value = formatHasuraClaims(claims, config.claimsFormatV2);
   const response = {
@@ -174,5 +209,6 @@ export const addHasuraClaims = (
     claims,
     tokens: config.tokensV2,
     version,
+    refusedRoles,
   };
 };

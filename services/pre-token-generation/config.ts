@@ -1,5 +1,6 @@
 import { boolean, type Env, optionalString, stringList, stringMap } from '../../shared/env.js';
 import { ConfigurationError } from '../../shared/errors.js';
+import { ADMIN_ROLE, readsAsAdminRole } from './adminRole.js';
 
 /**
  * How the Hasura claims object is written into a token, named as in Hasura's
@@ -26,25 +27,34 @@ export interface PreTokenGenerationConfig {
    */
   readonly claimsNamespace: string;
   /**
-   * `x-hasura-default-role`, always also in `x-hasura-allowed-roles`.
+   * `x-hasura-default-role`, always also in `x-hasura-allowed-roles`. Never `admin` (nor a
+   * look-alike): that would make every signed-in user a database superuser.
    * @default 'user'
    */
   readonly defaultRole: string;
   /**
-   * Cognito group name → Hasura role name. Groups not in the map keep their own name
-   * unless {@link unmappedGroupsAsRoles} is false.
-   * @default {} (every group is a role of the same name)
+   * Cognito group name → Hasura role name. No entry may name `admin` (or a look-alike): the
+   * superuser role is granted through {@link adminGroups} only.
+   * @default {} (no group is renamed)
    */
   readonly groupRoleMap: Readonly<Record<string, string>>;
   /**
-   * Whether a group missing from {@link groupRoleMap} becomes a role of the same name.
-   * @default true
+   * Whether a group missing from {@link groupRoleMap} becomes a role of the same name. A group
+   * whose name reads as `admin` never does (it is dropped and reported).
+   * @default false (only mapped groups become roles)
    */
   readonly unmappedGroupsAsRoles: boolean;
   /**
+   * The Cognito groups whose members get Hasura's superuser role `admin`: the only way the
+   * trigger ever grants it.
+   * @default [] (no token carries `admin`)
+   */
+  readonly adminGroups: readonly string[];
+  /**
    * User attributes whose value (comma-separated role names) adds roles. List only
    * attributes that no app client can write (see docs/pre-token-generation.md): any other
-   * attribute, e.g. `custom:role`, is ignored, whatever its value.
+   * attribute, e.g. `custom:role`, is ignored, whatever its value. A value that reads as
+   * `admin` is dropped and reported.
    * @default [] (roles come from groups only)
    */
   readonly trustedRoleAttributes: readonly string[];
@@ -70,7 +80,8 @@ export const defaultPreTokenGenerationConfig: PreTokenGenerationConfig = {
   claimsNamespace: DEFAULT_CLAIMS_NAMESPACE,
   defaultRole: DEFAULT_ROLE,
   groupRoleMap: {},
-  unmappedGroupsAsRoles: true,
+  unmappedGroupsAsRoles: false,
+  adminGroups: [],
   trustedRoleAttributes: [],
   claimsFormatV1: 'stringified_json',
   claimsFormatV2: 'json',
@@ -102,13 +113,32 @@ const tokenKinds = (env: Env, name: string, fallback: readonly TokenKind[]): Tok
   return kinds;
 };
 
-const nonBlankRoles = (name: string, map: Record<string, string>): Record<string, string> => {
+const adminGroupsHint = `list the administrators' Cognito groups in HASURA_ADMIN_GROUPS to grant Hasura's superuser role "${ADMIN_ROLE}" on purpose`;
+
+const groupRoles = (name: string, map: Record<string, string>): Record<string, string> => {
   for (const [group, role] of Object.entries(map)) {
     if (role.trim() === '') {
       throw new ConfigurationError(name, `${name} maps group "${group}" to an empty role name`);
     }
+    if (readsAsAdminRole(role)) {
+      throw new ConfigurationError(
+        name,
+        `${name} maps group "${group}" to "${role}", which reads as Hasura's superuser role "${ADMIN_ROLE}": remove the entry and ${adminGroupsHint}`,
+      );
+    }
   }
   return map;
+};
+
+const defaultRoleOf = (env: Env, name: string): string => {
+  const role = optionalString(env, name, DEFAULT_ROLE);
+  if (readsAsAdminRole(role)) {
+    throw new ConfigurationError(
+      name,
+      `${name} is "${role}", which reads as Hasura's superuser role "${ADMIN_ROLE}": every signed-in user would bypass all permissions; choose a role with its own permissions (the default is "${DEFAULT_ROLE}") and ${adminGroupsHint}`,
+    );
+  }
+  return role;
 };
 
 /**
@@ -118,14 +148,16 @@ const nonBlankRoles = (name: string, map: Record<string, string>): Record<string
  * |---|---|
  * | `HASURA_CLAIMS_NAMESPACE` | `https://hasura.io/jwt/claims` |
  * | `HASURA_DEFAULT_ROLE` | `user` |
- * | `HASURA_GROUP_ROLE_MAP` | `{}` (JSON object, group → role) |
- * | `HASURA_UNMAPPED_GROUPS_AS_ROLES` | `true` |
+ * | `HASURA_GROUP_ROLE_MAP` | `{}` (JSON object, group → role; no role `admin`) |
+ * | `HASURA_UNMAPPED_GROUPS_AS_ROLES` | `false` |
+ * | `HASURA_ADMIN_GROUPS` | empty (comma-separated groups that grant `admin`) |
  * | `HASURA_TRUSTED_ROLE_ATTRIBUTES` | empty (comma-separated attribute names) |
  * | `HASURA_CLAIMS_FORMAT_V1` | `stringified_json` (the only value V1 allows) |
  * | `HASURA_CLAIMS_FORMAT_V2` | `json` (or `stringified_json`) |
  * | `HASURA_CLAIMS_TOKENS_V2` | `id,access` |
  *
- * @throws {@link ConfigurationError} naming the variable when a value is invalid.
+ * @throws {@link ConfigurationError} naming the variable when a value is invalid, and when
+ * `HASURA_DEFAULT_ROLE` or a `HASURA_GROUP_ROLE_MAP` entry reads as `admin`.
  * @example
  * const config = readPreTokenGenerationConfig(process.env);
  */
@@ -140,12 +172,10 @@ export const readPreTokenGenerationConfig = (env: Env): PreTokenGenerationConfig
   }
   return {
     claimsNamespace: optionalString(env, 'HASURA_CLAIMS_NAMESPACE', DEFAULT_CLAIMS_NAMESPACE),
-    defaultRole: optionalString(env, 'HASURA_DEFAULT_ROLE', DEFAULT_ROLE),
-    groupRoleMap: nonBlankRoles(
-      'HASURA_GROUP_ROLE_MAP',
-      stringMap(env, 'HASURA_GROUP_ROLE_MAP', {}),
-    ),
-    unmappedGroupsAsRoles: boolean(env, 'HASURA_UNMAPPED_GROUPS_AS_ROLES', true),
+    defaultRole: defaultRoleOf(env, 'HASURA_DEFAULT_ROLE'),
+    groupRoleMap: groupRoles('HASURA_GROUP_ROLE_MAP', stringMap(env, 'HASURA_GROUP_ROLE_MAP', {})),
+    unmappedGroupsAsRoles: boolean(env, 'HASURA_UNMAPPED_GROUPS_AS_ROLES', false),
+    adminGroups: stringList(env, 'HASURA_ADMIN_GROUPS', []),
     trustedRoleAttributes: stringList(env, 'HASURA_TRUSTED_ROLE_ATTRIBUTES', []),
     claimsFormatV1,
     claimsFormatV2: claimsFormat(env, 'HASURA_CLAIMS_FORMAT_V2', 'json'),

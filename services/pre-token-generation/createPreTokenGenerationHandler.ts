@@ -5,11 +5,17 @@ import { MetricName } from '../../shared/metricNames.js';
 import { addHasuraClaims } from './addHasuraClaims.js';
 import type { PreTokenGenerationConfig } from './config.js';
 
+/**
+ * The metric counting roles that read as Hasura's `admin` and were left out of a token
+ * (see {@link addHasuraClaims}), one per refused role.
+ */
+export const ADMIN_ROLE_REFUSED_METRIC = 'AdminRoleRefused';
+
 /** What the trigger needs besides its configuration; tests pass their own. */
 export interface PreTokenGenerationDeps {
   /** Structured logger (Powertools). Never given attribute values. */
-  readonly logger: Pick<Logger, 'debug' | 'info' | 'error'>;
-  /** Metrics (a Powertools `Metrics` fits); counts `ClaimsSkipped`. */
+  readonly logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+  /** Metrics (a Powertools `Metrics` fits); counts `ClaimsSkipped` and `AdminRoleRefused`. */
   readonly metrics: {
     addMetric(
       name: string,
@@ -43,7 +49,9 @@ const eventContext = (event: unknown): Record<string, string | undefined> => {
  * Creates the pre token generation trigger around {@link addHasuraClaims}: logs and counts
  * what the pure core decided, and never throws, so token issuance is never broken by this
  * function. An event without claims is logged as an error and counted as `ClaimsSkipped`,
- * except machine-to-machine tokens, which have no user by design.
+ * except machine-to-machine tokens, which have no user by design. A role refused because it
+ * reads as `admin` is logged as a warning (where it came from, never attribute values) and
+ * counted as `AdminRoleRefused`; the token is issued with the user's other roles.
  *
  * @example
  * const handler = createPreTokenGenerationHandler(readPreTokenGenerationConfig(process.env), {
@@ -60,6 +68,18 @@ export const createPreTokenGenerationHandler = (
     try {
       const outcome = addHasuraClaims(event, config);
       if (outcome.status === 'added') {
+        if (outcome.refusedRoles.length > 0) {
+          logger.warn('Hasura superuser role refused: the source is not an admin group', {
+            refused: outcome.refusedRoles,
+            hint: 'list the group in HASURA_ADMIN_GROUPS to grant admin on purpose',
+            ...eventContext(event),
+          });
+          metrics.addMetric(
+            ADMIN_ROLE_REFUSED_METRIC,
+            MetricUnit.Count,
+            outcome.refusedRoles.length,
+          );
+        }
         logger.debug('Hasura claims added', {
           version: outcome.version,
           tokens: outcome.tokens,

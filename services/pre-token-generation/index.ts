@@ -1,4 +1,5 @@
 export * from './addHasuraClaims.js';
+export * from './adminRole.js';
 export * from './config.js';
 export * from './createPreTokenGenerationHandler.js';
 export * from './hasuraClaims.js';

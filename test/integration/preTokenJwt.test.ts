@@ -41,7 +41,7 @@ const startTimeoutMs = 120_000;
 
 const noop = (): void => undefined;
 const handler = createPreTokenGenerationHandler(defaultPreTokenGenerationConfig, {
-  logger: { debug: noop, info: noop, error: noop },
+  logger: { debug: noop, info: noop, warn: noop, error: noop },
   metrics: { addMetric: noop },
 });
 

@@ -6,7 +6,7 @@ import {
   type PreTokenGenerationConfig,
   TokenGenerationTriggerSource,
 } from '../../../services/pre-token-generation/index.js';
-import { loadTokenEvent, v1Claims, v2Claims, valueAt } from './tokenEvents.js';
+import { loadTokenEvent, v1Claims, v2Claims, valueAt, withGroups } from './tokenEvents.js';
 
 const ns = DEFAULT_CLAIMS_NAMESPACE;
 const config = (overrides: Partial<PreTokenGenerationConfig> = {}): PreTokenGenerationConfig => ({
@@ -63,11 +63,14 @@ describe('Function: addHasuraClaims', () => {
     const expected = {
       'x-hasura-user-id': '0c9e8d7f-1a2b-4c3d-8e4f-5a6b7c8d9e0f',
       'x-hasura-default-role': 'user',
-      'x-hasura-allowed-roles': ['user', 'editors', 'moderators'],
+      'x-hasura-allowed-roles': ['user', 'editor', 'moderators'],
     };
 
     // Act
-    const outcome = addHasuraClaims(event, config());
+    const outcome = addHasuraClaims(
+      event,
+      config({ groupRoleMap: { editors: 'editor' }, unmappedGroupsAsRoles: true }),
+    );
 
     // Assess
     expect(outcome).toMatchObject({ status: 'added', version: '2', tokens: ['id', 'access'] });
@@ -81,13 +84,16 @@ describe('Function: addHasuraClaims', () => {
     const event = loadTokenEvent('preTokenGenerationV2');
 
     // Act
-    const outcome = addHasuraClaims(event, config({ claimsFormatV2: 'stringified_json' }));
+    const outcome = addHasuraClaims(
+      event,
+      config({ claimsFormatV2: 'stringified_json', groupRoleMap: { moderators: 'moderator' } }),
+    );
 
     // Assess
     const claim = v2Claims(outcome.event, 'accessTokenGeneration', ns);
     expect(typeof claim).toBe('string');
     expect(JSON.parse(String(claim))).toMatchObject({
-      'x-hasura-allowed-roles': ['user', 'editors', 'moderators'],
+      'x-hasura-allowed-roles': ['user', 'moderator'],
     });
   });
 
@@ -112,14 +118,17 @@ describe('Function: addHasuraClaims', () => {
     const event = loadTokenEvent('preTokenGenerationV2RefreshTokens');
 
     // Act
-    const outcome = addHasuraClaims(event, config({ groupRoleMap: { Administrators: 'admin' } }));
+    const outcome = addHasuraClaims(
+      event,
+      config({ groupRoleMap: { Administrators: 'operator' } }),
+    );
 
     // Assess
     expect(outcome.status).toBe('added');
     expect(v2Claims(outcome.event, 'idTokenGeneration', ns)).toEqual({
       'x-hasura-user-id': 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b',
       'x-hasura-default-role': 'user',
-      'x-hasura-allowed-roles': ['user', 'admin'],
+      'x-hasura-allowed-roles': ['user', 'operator'],
     });
   });
 
@@ -178,7 +187,7 @@ describe('Function: addHasuraClaims', () => {
 
     // Assess
     expect(v1Claims(outcome.event, ns)).toMatchObject({
-      'x-hasura-allowed-roles': ['user', 'admin', 'superuser'],
+      'x-hasura-allowed-roles': ['user', 'superuser'],
     });
   });
 
@@ -190,7 +199,7 @@ describe('Function: addHasuraClaims', () => {
     // Act
     const outcome = addHasuraClaims(
       event,
-      config({ claimsNamespace: namespace, defaultRole: 'member' }),
+      config({ claimsNamespace: namespace, defaultRole: 'member', unmappedGroupsAsRoles: true }),
     );
 
     // Assess
@@ -234,6 +243,105 @@ describe('Function: addHasuraClaims', () => {
         },
       },
     });
+  });
+
+  it('gives no role to the groups of a V2 event by default', () => {
+    // Prepare
+    const event = loadTokenEvent('preTokenGenerationV2');
+
+    // Act
+    const outcome = addHasuraClaims(event, config());
+
+    // Assess
+    expect(v2Claims(outcome.event, 'accessTokenGeneration', ns)).toMatchObject({
+      'x-hasura-allowed-roles': ['user'],
+    });
+  });
+
+  it.each([
+    ['the default config', {}],
+    ['unmapped groups as roles', { unmappedGroupsAsRoles: true }],
+    ['another admin group', { unmappedGroupsAsRoles: true, adminGroups: ['Administrators'] }],
+  ])(
+    'keeps admin out of the tokens of a member of the group "admin" with %s',
+    (_label, overrides) => {
+      // Prepare
+      const event = withGroups(loadTokenEvent('preTokenGenerationV2'), ['admin', 'editors']);
+
+      // Act
+      const outcome = addHasuraClaims(event, config(overrides));
+
+      // Assess
+      expect(outcome.status).toBe('added');
+      for (const token of ['idTokenGeneration', 'accessTokenGeneration'] as const) {
+        expect(v2Claims(outcome.event, token, ns)).toMatchObject({
+          'x-hasura-default-role': 'user',
+          'x-hasura-allowed-roles': expect.not.arrayContaining(['admin']),
+        });
+      }
+    },
+  );
+
+  it('reports the admin role it refused for an unmapped group', () => {
+    // Prepare
+    const event = withGroups(loadTokenEvent('preTokenGenerationV1'), ['Admin', 'editors']);
+
+    // Act
+    const outcome = addHasuraClaims(event, config({ unmappedGroupsAsRoles: true }));
+
+    // Assess
+    expect(outcome).toMatchObject({
+      status: 'added',
+      refusedRoles: [{ source: 'group', from: 'Admin', role: 'Admin' }],
+    });
+    expect(v1Claims(outcome.event, ns)).toMatchObject({
+      'x-hasura-allowed-roles': ['user', 'editors'],
+    });
+  });
+
+  it('grants admin to a member of a configured admin group', () => {
+    // Prepare
+    const event = loadTokenEvent('preTokenGenerationV2RefreshTokens');
+
+    // Act
+    const outcome = addHasuraClaims(event, config({ adminGroups: ['Administrators'] }));
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'added', refusedRoles: [] });
+    expect(v2Claims(outcome.event, 'accessTokenGeneration', ns)).toEqual({
+      'x-hasura-user-id': 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b',
+      'x-hasura-default-role': 'user',
+      'x-hasura-allowed-roles': ['user', 'admin'],
+    });
+  });
+
+  it('refuses admin from a trusted attribute and reports it', () => {
+    // Prepare
+    const event = loadTokenEvent('preTokenGenerationV1CustomRoleAttribute');
+
+    // Act
+    const outcome = addHasuraClaims(
+      event,
+      config({ trustedRoleAttributes: ['custom:roles'], adminGroups: ['admin'] }),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({
+      status: 'added',
+      refusedRoles: [{ source: 'attribute', from: 'custom:roles', role: 'admin' }],
+    });
+  });
+
+  it('returns the event unchanged when the default role of an unchecked config is admin', () => {
+    // Prepare
+    const event = loadTokenEvent('preTokenGenerationV2');
+
+    // Act
+    const outcome = addHasuraClaims(event, config({ defaultRole: 'admin' }));
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'skipped', reason: 'admin-default-role' });
+    expect(outcome.event).toBe(event);
   });
 
   it('returns the event unchanged when sub is missing', () => {

@@ -27,6 +27,10 @@ describe('Function: readPreTokenGenerationConfig', () => {
     expect(config).toMatchObject({
       claimsNamespace: 'https://hasura.io/jwt/claims',
       defaultRole: 'user',
+      groupRoleMap: {},
+      unmappedGroupsAsRoles: false,
+      adminGroups: [],
+      trustedRoleAttributes: [],
       claimsFormatV1: 'stringified_json',
       claimsFormatV2: 'json',
       tokensV2: ['id', 'access'],
@@ -38,8 +42,9 @@ describe('Function: readPreTokenGenerationConfig', () => {
     const env = {
       HASURA_CLAIMS_NAMESPACE: 'https://example.com/claims',
       HASURA_DEFAULT_ROLE: 'member',
-      HASURA_GROUP_ROLE_MAP: '{"Administrators":"admin"}',
-      HASURA_UNMAPPED_GROUPS_AS_ROLES: 'false',
+      HASURA_GROUP_ROLE_MAP: '{"Editors":"editor"}',
+      HASURA_UNMAPPED_GROUPS_AS_ROLES: 'true',
+      HASURA_ADMIN_GROUPS: 'Administrators, ops-admins',
       HASURA_TRUSTED_ROLE_ATTRIBUTES: 'dev:custom:roles, custom:staff_roles',
       HASURA_CLAIMS_FORMAT_V1: 'stringified_json',
       HASURA_CLAIMS_FORMAT_V2: 'stringified_json',
@@ -53,8 +58,9 @@ describe('Function: readPreTokenGenerationConfig', () => {
     expect(config).toEqual({
       claimsNamespace: 'https://example.com/claims',
       defaultRole: 'member',
-      groupRoleMap: { Administrators: 'admin' },
-      unmappedGroupsAsRoles: false,
+      groupRoleMap: { Editors: 'editor' },
+      unmappedGroupsAsRoles: true,
+      adminGroups: ['Administrators', 'ops-admins'],
       trustedRoleAttributes: ['dev:custom:roles', 'custom:staff_roles'],
       claimsFormatV1: 'stringified_json',
       claimsFormatV2: 'stringified_json',
@@ -81,5 +87,47 @@ describe('Function: readPreTokenGenerationConfig', () => {
     // Assess
     expect(isConfigurationError(error)).toBe(true);
     expect(error).toMatchObject({ variable, message: expect.stringContaining(variable) });
+  });
+});
+
+describe('Function: readPreTokenGenerationConfig with the superuser role', () => {
+  it.each([
+    ['HASURA_DEFAULT_ROLE', 'admin'],
+    ['HASURA_DEFAULT_ROLE', 'Admin'],
+    ['HASURA_GROUP_ROLE_MAP', '{"Administrators":"admin"}'],
+    ['HASURA_GROUP_ROLE_MAP', '{"editors":"editor","ops":" ADMIN "}'],
+  ])(
+    'refuses %s "%s" and names HASURA_ADMIN_GROUPS as the way to grant admin',
+    (variable, value) => {
+      // Prepare
+      const env = { [variable]: value, HASURA_ADMIN_GROUPS: 'Administrators' };
+
+      // Act
+      const error = thrownBy(() => readPreTokenGenerationConfig(env));
+
+      // Assess
+      expect(isConfigurationError(error)).toBe(true);
+      expect(error).toMatchObject({
+        variable,
+        message: expect.stringMatching(new RegExp(`^${variable} .*superuser.*HASURA_ADMIN_GROUPS`)),
+      });
+    },
+  );
+
+  it('accepts roles that only contain the word admin', () => {
+    // Prepare
+    const env = {
+      HASURA_DEFAULT_ROLE: 'admins',
+      HASURA_GROUP_ROLE_MAP: '{"Administrators":"administrator","ops":"admin-readonly"}',
+    };
+
+    // Act
+    const config = readPreTokenGenerationConfig(env);
+
+    // Assess
+    expect(config).toMatchObject({
+      defaultRole: 'admins',
+      groupRoleMap: { Administrators: 'administrator', ops: 'admin-readonly' },
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Context } from 'aws-lambda';
-import { loadTokenEvent, v2Claims } from './tokenEvents.js';
+import { loadTokenEvent, v2Claims, withGroups } from './tokenEvents.js';
 
 const context: Context = {
   callbackWaitsForEmptyEventLoop: false,
@@ -18,7 +18,8 @@ const context: Context = {
 };
 
 const variables = {
-  HASURA_GROUP_ROLE_MAP: '{"Administrators":"admin"}',
+  HASURA_ADMIN_GROUPS: 'Administrators',
+  HASURA_UNMAPPED_GROUPS_AS_ROLES: 'true',
   HASURA_CLAIMS_NAMESPACE: 'https://example.com/hasura',
   POWERTOOLS_DEV: 'true',
   POWERTOOLS_METRICS_DISABLED: 'false',
@@ -56,6 +57,25 @@ describe('Function: handler', () => {
     });
   });
 
+  it('leaves admin out of the claims of a member of the group "admin" and counts it', async () => {
+    // Prepare
+    const { handler } = await import('../../../services/pre-token-generation/handler.js');
+    const event = withGroups(loadTokenEvent('preTokenGenerationV2'), ['admin', 'editors']);
+    printed.mockClear();
+
+    // Act
+    const result = await handler(event, context);
+
+    // Assess
+    expect(v2Claims(result, 'idTokenGeneration', variables.HASURA_CLAIMS_NAMESPACE)).toEqual({
+      'x-hasura-user-id': '0c9e8d7f-1a2b-4c3d-8e4f-5a6b7c8d9e0f',
+      'x-hasura-default-role': 'user',
+      'x-hasura-allowed-roles': ['user', 'editors'],
+    });
+    const emf = printed.mock.calls.map((call) => String(call[0])).join('\n');
+    expect(emf).toContain('"AdminRoleRefused"');
+  });
+
   it('publishes a ClaimsSkipped metric when sub is missing', async () => {
     // Prepare
     const { handler } = await import('../../../services/pre-token-generation/handler.js');
@@ -70,5 +90,46 @@ describe('Function: handler', () => {
     const emf = printed.mock.calls.map((call) => String(call[0])).join('\n');
     expect(emf).toContain('"ClaimsSkipped"');
     expect(errors).toHaveBeenCalled();
+  });
+});
+
+describe('Function: handler at cold start', () => {
+  const saved = { ...process.env };
+
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it('gives a member of the group "admin" no admin role with the default settings', async () => {
+    // Prepare
+    process.env = { ...saved, POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' };
+    let handler: ((event: unknown, context: Context) => Promise<unknown>) | undefined;
+    await jest.isolateModulesAsync(async () => {
+      ({ handler } = await import('../../../services/pre-token-generation/handler.js'));
+    });
+    const event = withGroups(loadTokenEvent('preTokenGenerationV2'), ['admin', 'editors']);
+
+    // Act
+    const result = await handler?.(event, context);
+
+    // Assess
+    expect(v2Claims(result, 'accessTokenGeneration', 'https://hasura.io/jwt/claims')).toEqual({
+      'x-hasura-user-id': '0c9e8d7f-1a2b-4c3d-8e4f-5a6b7c8d9e0f',
+      'x-hasura-default-role': 'user',
+      'x-hasura-allowed-roles': ['user'],
+    });
+  });
+
+  it('fails the cold start, naming the variable, when the default role is admin', async () => {
+    // Prepare
+    process.env = { ...saved, POWERTOOLS_DEV: 'true', HASURA_DEFAULT_ROLE: 'admin' };
+
+    // Act
+    const coldStart = jest.isolateModulesAsync(async () => {
+      await import('../../../services/pre-token-generation/handler.js');
+    });
+
+    // Assess
+    await expect(coldStart).rejects.toThrow(/^HASURA_DEFAULT_ROLE .*HASURA_ADMIN_GROUPS/);
   });
 });

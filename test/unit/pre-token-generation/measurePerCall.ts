@@ -16,11 +16,11 @@ const iterations = 100_000;
 const rounds = 7;
 const config: PreTokenGenerationConfig = {
   ...defaultPreTokenGenerationConfig,
-  groupRoleMap: { Administrators: 'admin' },
+  groupRoleMap: { Administrators: 'operator' },
 };
 const noop = (): void => undefined;
 const handler = createPreTokenGenerationHandler(config, {
-  logger: { debug: noop, info: noop, error: noop },
+  logger: { debug: noop, info: noop, warn: noop, error: noop },
   metrics: { addMetric: noop },
 });
 

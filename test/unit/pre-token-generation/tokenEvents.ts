@@ -84,3 +84,18 @@ export const withSub = (
     },
   };
 };
+
+/** A copy of an event whose user is a member of exactly `groups`. */
+export const withGroups = (
+  event: Record<string, unknown>,
+  groups: readonly string[],
+): Record<string, unknown> => ({
+  ...event,
+  request: {
+    ...objectAt(event, 'request'),
+    groupConfiguration: {
+      ...objectAt(event, 'request', 'groupConfiguration'),
+      groupsToOverride: [...groups],
+    },
+  },
+});
