@@ -4,6 +4,7 @@ import { driveLogins } from '../faults/driveLogins.js';
 import { compareWithNewest, dropLocalArchive, queueDepth } from '../faults/faultHelpers.js';
 import { resetBenchSchema } from './benchSchema.js';
 import { round, sampleRss, sleep, summarize } from './benchStats.js';
+import { BENCH_USER_POOL_ID } from './loginStream.js';
 
 /** Results of {@link benchEndToEnd}. */
 export interface EndToEndResults {
@@ -57,6 +58,8 @@ export const benchEndToEnd = async (
   const stack = await startLocalStack({
     ...(databaseUrl === undefined ? {} : { databaseUrl, databaseSchema: E2E_SCHEMA }),
     consumer: { waitTimeSeconds: 2 },
+    // The bench's sign-ins come from its own pool; the consumer applies only the pools it lists.
+    env: { USER_POOL_IDS: BENCH_USER_POOL_ID },
     // The subscriber keeps the audit queue drained: moto's SendMessage slows down with the
     // queue's depth (75 ms per message at 3,000), and every PutEvents feeds that queue too.
     exampleSubscriber: true,

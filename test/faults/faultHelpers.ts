@@ -12,6 +12,7 @@ import { queueDepth } from '../../local/queueDepth.js';
 import type { LocalStack } from '../../local/stack.js';
 import type { UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
 import { chunk, runWithConcurrency, sleep } from '../bench/benchStats.js';
+import { BENCH_USER_POOL_ID } from '../bench/loginStream.js';
 
 /** What a fault scenario reports: pass or fail, and its figure (one line). */
 export interface ScenarioOutcome {
@@ -56,6 +57,8 @@ export const fastStack = (timeouts: StackTimeouts, exampleSubscriber = false) =>
       maxConcurrency: 5,
     },
     env: {
+      // The scenarios drive the bench's login stream: its pool is the one the consumer trusts.
+      USER_POOL_IDS: BENCH_USER_POOL_ID,
       SYNC_TIME_SAFETY_MARGIN_MS: '500',
       HASURA_REQUEST_TIMEOUT_MS: '1000',
       HASURA_RETRY_MAX_DELAY_MS: '500',

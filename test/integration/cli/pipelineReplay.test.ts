@@ -18,7 +18,6 @@ import { postAuthenticationEvent, simulatedUser } from '../../../local/simulateL
 import { loginEventPattern } from '../../../shared/pipeline.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 import { runCliChild, runCliInProcess, spawnCli } from './cliHarness.js';
-import { createUserPool } from './queueHelpers.js';
 
 const waitFor = async (condition: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -190,7 +189,8 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
         credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       });
       try {
-        userPoolId = await createUserPool(cognito, 'cli-rows');
+        // The pool the local stack created: the one pool of moto its consumer applies events of.
+        userPoolId = stack().userPoolId;
         for (let i = 0; i < 1000; i += 25) {
           await Promise.all(
             Array.from({ length: 25 }, (_, k) =>
