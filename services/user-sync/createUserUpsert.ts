@@ -101,11 +101,24 @@ const whereUpsert = (options: UserUpsertOptions): UserUpsert['write'] => {
       const seenAt = row[seenAtColumn];
       const eventId = row[eventIdColumn];
       variables[`o${index}`] = row;
-      // Update only when the stored event is older: (stored) < (event), lexicographically.
+      // Update only when the stored event is older: (stored) < (event), lexicographically. A
+      // row without a stored event (NULL, e.g. an adopted table whose columns were added
+      // later, nullable) takes any event: `_lt` is never true against NULL.
       variables[`w${index}`] = {
         _or: [
+          { [seenAtColumn]: { _is_null: true } },
           { [seenAtColumn]: { _lt: seenAt } },
-          { _and: [{ [seenAtColumn]: { _eq: seenAt } }, { [eventIdColumn]: { _lt: eventId } }] },
+          {
+            _and: [
+              { [seenAtColumn]: { _eq: seenAt } },
+              {
+                _or: [
+                  { [eventIdColumn]: { _is_null: true } },
+                  { [eventIdColumn]: { _lt: eventId } },
+                ],
+              },
+            ],
+          },
         ],
       };
     });
