@@ -70,9 +70,9 @@ const SqsBatchSchema = z.object({
 
 /**
  * Creates the user-sync consumer. Per batch: parse every record (bad ones fail at once),
- * keep the newest event per user, upsert all users in ONE Hasura request (retry transient
- * failures within the remaining time, bisect data failures), and return
- * `batchItemFailures` with exactly the message ids to redeliver. Records deduplicated away
+ * keep the newest event per user, upsert all users in ONE Hasura request (retry and bisect
+ * each failure as its class says in `HASURA_FAILURE_REACTIONS`, within the remaining time), and
+ * return `batchItemFailures` with exactly the message ids to redeliver. Records deduplicated away
  * share the outcome of their user's newest record.
  *
  * @example
@@ -120,7 +120,13 @@ export const createUserSyncHandler = (deps: UserSyncDependencies): UserSyncHandl
       deadline,
       requestTimeoutMs: config.requestTimeoutMs,
       onRetry: (error, attempt, delayMs) =>
-        logger.warn('Hasura request failed, retrying', { code: error.code, attempt, delayMs }),
+        logger.warn('Hasura request failed, retrying', {
+          failureClass: error.failureClass,
+          code: error.code,
+          sqlState: error.sqlState,
+          attempt,
+          delayMs,
+        }),
     });
 
     const failures: SQSBatchItemFailure[] = invalid.map((record) => ({
@@ -138,6 +144,7 @@ export const createUserSyncHandler = (deps: UserSyncDependencies): UserSyncHandl
       logger.error('Records not written: they return to the queue', {
         failureClass: error.failureClass,
         code: error.code,
+        sqlState: error.sqlState,
         error: error.message,
         users: failedGroups.length,
         messageIds,

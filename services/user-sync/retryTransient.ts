@@ -1,4 +1,4 @@
-import { classifyHasuraError } from '../../shared/hasura/classifyHasuraError.js';
+import { attemptsFor, classifyHasuraError } from '../../shared/hasura/classifyHasuraError.js';
 import { HasuraRequestError } from '../../shared/hasura/HasuraRequestError.js';
 import type { RetrySettings } from './config.js';
 
@@ -37,12 +37,14 @@ export interface RetryOptions {
 }
 
 /**
- * Runs `attempt` until it succeeds, a non-transient error occurs, the attempts are used up,
- * or the next try could not finish before `deadline`. Backoff is exponential with full
- * jitter: `random() × min(maxDelay, base × 2^n)`. Each attempt's timeout is cut to the time
- * left, so the handler always answers SQS before the Lambda timeout.
+ * Runs `attempt` until it succeeds, its failure's class allows no further attempt (see
+ * `attemptsFor`: `HASURA_RETRY_MAX_ATTEMPTS` for `transient`, a smaller bound for `ambiguous`,
+ * one for `data` and `other`), or the next try could not finish before `deadline`. Backoff is
+ * exponential with full jitter: `random() × min(maxDelay, base × 2^n)`. Each attempt's timeout
+ * is cut to the time left, so the handler always answers SQS before the Lambda timeout.
  *
- * @throws {@link HasuraRequestError}: the last failure (transient when time or attempts ran out).
+ * @throws {@link HasuraRequestError}: the last failure, as classified (or `time-budget` when no
+ *   time was left for a first try).
  */
 export const retryTransient = async <T>(
   attempt: (timeoutMs: number) => Promise<T>,
@@ -58,7 +60,7 @@ export const retryTransient = async <T>(
       return await attempt(Math.min(options.requestTimeoutMs, left));
     } catch (caught) {
       const error = classifyHasuraError(caught);
-      if (error.failureClass !== 'transient' || tries + 1 >= settings.maxAttempts) throw error;
+      if (tries + 1 >= attemptsFor(error.failureClass, settings.maxAttempts)) throw error;
       const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** tries);
       const delay = Math.floor(clock.random() * ceiling);
       if (clock.now() + delay + MIN_REQUEST_MS > deadline) throw error;

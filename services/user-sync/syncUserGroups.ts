@@ -1,10 +1,10 @@
-import { classifyHasuraError } from '../../shared/hasura/classifyHasuraError.js';
+import { classifyHasuraError, isolatesRows } from '../../shared/hasura/classifyHasuraError.js';
 import type { HasuraRequestError } from '../../shared/hasura/HasuraRequestError.js';
 import type { CompiledColumnMap, UserRow } from './columnMap.js';
 import type { RetrySettings } from './config.js';
 import type { UserUpsert } from './createUserUpsert.js';
 import type { UserGroup } from './dedupeByUser.js';
-import { type Clock, retryTransient } from './retryTransient.js';
+import { type Clock, MIN_REQUEST_MS, retryTransient } from './retryTransient.js';
 
 /** A set of users that could not be written, and why. */
 export interface FailedGroups {
@@ -49,12 +49,16 @@ export interface SyncOptions {
 /**
  * Writes one row per user group: ONE request for all of them in the happy path.
  *
- * - transient failure: retried with backoff (see {@link retryTransient}) within the deadline,
- *   then the groups of that request fail;
- * - data failure (a row Hasura rejects; the request's transaction wrote nothing): the set is
- *   bisected and each half written on its own, until the bad rows stand alone and fail while
- *   every other row is written (≈ 2·log2(n) extra requests per bad row);
- * - other failure: the groups of that request fail at once (retrying cannot help).
+ * Each request is retried as its failure's class says (see {@link retryTransient}), then:
+ * - a class that isolates rows (`data`: a row Hasura rejects; `ambiguous`: a database error
+ *   Hasura does not name, such as a deadlock, a lock timeout or a trigger raising; the request's
+ *   transaction wrote nothing): the set is bisected and each half written on its own, until the
+ *   bad rows stand alone and fail while every other row is written (≈ 2·log2(n) extra requests
+ *   per bad row, each retried as its class says);
+ * - any other class (`transient` after its retries, `other`): the groups of that request fail.
+ *
+ * No half is started once the deadline leaves no time for a request: the groups fail with the
+ * error that stopped them.
  *
  * Halves are written one after the other so a sick Hasura is not hit in parallel.
  */
@@ -86,7 +90,8 @@ export const syncUserGroups = async (
       outcome.succeeded.push(...part);
     } catch (caught) {
       const error = classifyHasuraError(caught);
-      if (error.failureClass === 'data' && part.length > 1) {
+      const timeLeft = options.deadline - options.clock.now() >= MIN_REQUEST_MS;
+      if (isolatesRows(error.failureClass) && part.length > 1 && timeLeft) {
         const middle = Math.ceil(part.length / 2);
         await writePart(part.slice(0, middle));
         await writePart(part.slice(middle));

@@ -1,15 +1,20 @@
 import { SyncError } from '../errors.js';
 
 /**
- * What a failed Hasura request means for the records in it:
+ * What a failed Hasura request means for the records in it (how to react to each class is
+ * the table `HASURA_FAILURE_REACTIONS` of `classifyHasuraError.ts`):
  * - `transient`: the request may succeed later (network, timeout, 5xx, database unavailable):
  *   retry with backoff, then fail the records back to SQS;
+ * - `ambiguous`: the database failed the statement and Hasura does not say why (`unexpected`,
+ *   "database query error"): contention that passes (deadlock, serialization failure, lock or
+ *   statement timeout) or a row the database refuses (an application trigger raising): retry a
+ *   few times, then split the batch like a data failure;
  * - `data`: some record in the request is unacceptable (constraint, data exception,
  *   permission, a rejected value): split the batch to find it, write the rest;
  * - `other`: retrying or splitting cannot help (bad admin secret, wrong table name, an
  *   unreadable answer): fail the records back at once and alert.
  */
-export type HasuraFailureClass = 'transient' | 'data' | 'other';
+export type HasuraFailureClass = 'transient' | 'ambiguous' | 'data' | 'other';
 
 /**
  * A request to Hasura failed. Built only by {@link classifyHasuraError}, so every failure has
@@ -28,12 +33,22 @@ export class HasuraRequestError extends SyncError {
   public readonly status: number | undefined;
   /** Hasura's `errors[0].extensions.path` (e.g. `$.selectionSet.insert_users.args.objects`). */
   public readonly path: string | undefined;
+  /**
+   * The PostgreSQL SQLSTATE behind an `unexpected` error (e.g. `40P01`), when Hasura showed it
+   * in `extensions.internal` (admin requests by default, every role in dev mode).
+   */
+  public readonly sqlState: string | undefined;
 
   public constructor(
     failureClass: HasuraFailureClass,
     code: string,
     message: string,
-    details: { status?: number | undefined; path?: string | undefined; cause?: unknown } = {},
+    details: {
+      status?: number | undefined;
+      path?: string | undefined;
+      sqlState?: string | undefined;
+      cause?: unknown;
+    } = {},
   ) {
     super(`Hasura request failed (${failureClass}, ${code}): ${message}`, {
       cause: details.cause,
@@ -43,6 +58,7 @@ export class HasuraRequestError extends SyncError {
     this.code = code;
     this.status = details.status;
     this.path = details.path;
+    this.sqlState = details.sqlState;
   }
 }
 

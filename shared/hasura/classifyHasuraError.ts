@@ -5,6 +5,68 @@ import {
 } from './HasuraRequestError.js';
 import type { RedactedSecret } from './RedactedSecret.js';
 
+/** How the consumer reacts to a failure class (see {@link HASURA_FAILURE_REACTIONS}). */
+export interface FailureReaction {
+  /**
+   * Attempts of one request, the first included: `'configured'` is the consumer's
+   * `HASURA_RETRY_MAX_ATTEMPTS`; a number is a bound of its own (never above the configured one).
+   * Every retry waits an exponential backoff with full jitter and stops before the time budget.
+   */
+  readonly attempts: 'configured' | number;
+  /** Whether a failed request of several rows is split in halves to isolate the rows at fault. */
+  readonly isolate: boolean;
+}
+
+/**
+ * Attempts of one request that failed `ambiguous`: enough to ride out a deadlock or a lock held
+ * for a moment, few enough that a row the database always refuses is isolated quickly (each
+ * bisection level tries again).
+ */
+export const AMBIGUOUS_MAX_ATTEMPTS = 3;
+
+/**
+ * What each failure class means for the request that failed, in one table: every caller (the
+ * retry loop, the bisection) asks it instead of deciding again.
+ *
+ * | class | attempts of one request | split the batch |
+ * |---|---|---|
+ * | `transient` | `HASURA_RETRY_MAX_ATTEMPTS` | no: every half would fail the same way |
+ * | `ambiguous` | {@link AMBIGUOUS_MAX_ATTEMPTS} | yes: a row held or refused fails alone |
+ * | `data` | 1 | yes |
+ * | `other` | 1 | no: fail the records back at once |
+ */
+export const HASURA_FAILURE_REACTIONS: Readonly<Record<HasuraFailureClass, FailureReaction>> = {
+  transient: { attempts: 'configured', isolate: false },
+  ambiguous: { attempts: AMBIGUOUS_MAX_ATTEMPTS, isolate: true },
+  data: { attempts: 1, isolate: true },
+  other: { attempts: 1, isolate: false },
+};
+
+/**
+ * Attempts one request gets when it fails with `failureClass`, the first included.
+ *
+ * @param failureClass - the class of its last failure.
+ * @param configuredMaxAttempts - the consumer's `HASURA_RETRY_MAX_ATTEMPTS`.
+ */
+export const attemptsFor = (
+  failureClass: HasuraFailureClass,
+  configuredMaxAttempts: number,
+): number => {
+  const { attempts } = HASURA_FAILURE_REACTIONS[failureClass];
+  return attempts === 'configured'
+    ? configuredMaxAttempts
+    : Math.min(attempts, configuredMaxAttempts);
+};
+
+/**
+ * Whether a request of several rows that failed with `failureClass` is split to isolate the rows
+ * at fault.
+ *
+ * @param failureClass - the class of the request's last failure.
+ */
+export const isolatesRows = (failureClass: HasuraFailureClass): boolean =>
+  HASURA_FAILURE_REACTIONS[failureClass].isolate;
+
 /** Hasura error codes caused by the values of some rows: isolate those rows. */
 const DATA_CODES = new Set(['constraint-violation', 'data-exception', 'permission-error']);
 /** Hasura error codes that say "the database is unavailable or busy": retry. */
@@ -28,13 +90,33 @@ const NETWORK_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
 ]);
+/**
+ * The SQLSTATE behind Hasura's `unexpected` (its `extensions.internal.error.status_code`), by
+ * prefix, when it is not `ambiguous` (PostgreSQL manual, appendix A). Hasura's mutations answer
+ * `unexpected` for every SQLSTATE but integrity (23), data (22) and two of class 42; among them
+ * 40001 serialization failure, 40P01 deadlock, 55P03 lock timeout and 57014 statement timeout
+ * are `ambiguous`: retried, then isolated.
+ */
+const SQLSTATE_CLASSES: ReadonlyArray<readonly [prefix: string, failureClass: HasuraFailureClass]> =
+  [
+    ['08', 'transient'], // connection exception
+    ['53', 'transient'], // insufficient resources: too many connections, out of memory, disk full
+    ['57P', 'transient'], // the server is shutting down, crashed or starting up
+    ['P0', 'data'], // PL/pgSQL RAISE or ASSERT: a trigger refuses the row
+    ['22', 'data'], // data exception raised where Hasura does not expect one (a trigger)
+    ['23', 'data'], // integrity violation raised where Hasura does not expect one (a trigger)
+    ['54', 'data'], // program limit exceeded (a statement too large): halves pass
+    ['42', 'other'], // undefined function or table, missing privilege: fix the schema or grants
+  ];
+/** An `unexpected` whose text says the database connection is gone or the server unavailable. */
+const CONNECTION_TEXT = /connection|timeout|terminat|shut ?down/i;
 /** An input value: `…args.objects[3].email`, `…args.object.email`, `…args.objects`. */
 const VALUE_PATH = /\.args\.objects?(\[\d+\])?(\.|$)/;
 const MAX_MESSAGE_LENGTH = 300;
 
 interface GraphQLErrorShape {
   message?: unknown;
-  extensions?: { code?: unknown; path?: unknown };
+  extensions?: { code?: unknown; path?: unknown; internal?: unknown };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -49,17 +131,50 @@ const socketCode = (error: unknown): string | undefined => {
   return undefined;
 };
 
-const classOfGraphQLError = (code: string, path: string, message: string): HasuraFailureClass => {
+/**
+ * What Hasura's `extensions.internal` says of the database error: its SQLSTATE when the
+ * statement failed on the server, or the driver's text when the connection failed (Hasura's
+ * `PGTxErr`: `{statement, arguments, prepared, error}`). Never copied into a message: it holds
+ * the statement and its arguments.
+ */
+const internalErrorOf = (internal: unknown): { sqlState?: string; text: string } => {
+  if (!isObject(internal)) return { text: '' };
+  const { error } = internal;
+  if (typeof error === 'string') return { text: error };
+  if (isObject(error) && typeof error.status_code === 'string') {
+    if (/^[0-9A-Z]{5}$/.test(error.status_code)) return { sqlState: error.status_code, text: '' };
+  }
+  return { text: '' };
+};
+
+/** Hasura's `unexpected` (a database error it does not map): by SQLSTATE when it shows it. */
+const classOfUnexpected = (
+  message: string,
+  internal: { sqlState?: string; text: string },
+): HasuraFailureClass => {
+  if (internal.sqlState !== undefined) {
+    const state = internal.sqlState;
+    return SQLSTATE_CLASSES.find(([prefix]) => state.startsWith(prefix))?.[1] ?? 'ambiguous';
+  }
+  // Without the SQLSTATE: connection trouble by its text, anything else may be either.
+  return CONNECTION_TEXT.test(message) || CONNECTION_TEXT.test(internal.text)
+    ? 'transient'
+    : 'ambiguous';
+};
+
+const classOfGraphQLError = (
+  code: string,
+  path: string,
+  message: string,
+  internal: { sqlState?: string; text: string },
+): HasuraFailureClass => {
   if (TRANSIENT_CODES.has(code)) return 'transient';
   if (DATA_CODES.has(code)) return 'data';
   // A schema mistake (unknown column in the map) also has a value path: it is not the row's fault.
   if (VALUE_CODES.has(code)) {
     return VALUE_PATH.test(path) && !/not found in type/i.test(message) ? 'data' : 'other';
   }
-  // Hasura reports some database failures as `unexpected`; only connection trouble is worth a retry.
-  if (code === 'unexpected' && /connection|timeout|terminat|shut ?down/i.test(message)) {
-    return 'transient';
-  }
+  if (code === 'unexpected') return classOfUnexpected(message, internal);
   return 'other';
 };
 
@@ -118,15 +233,21 @@ export const classifyHasuraAnswer = (
   const code = typeof first.extensions?.code === 'string' ? first.extensions.code : 'unknown';
   const path = typeof first.extensions?.path === 'string' ? first.extensions.path : '';
   const message = scrub(String(first.message ?? '')).slice(0, MAX_MESSAGE_LENGTH);
-  const failureClass = retryableStatus ? 'transient' : classOfGraphQLError(code, path, message);
+  const internal =
+    code === 'unexpected' ? internalErrorOf(first.extensions?.internal) : { text: '' };
+  const failureClass = retryableStatus
+    ? 'transient'
+    : classOfGraphQLError(code, path, message, internal);
   return new HasuraRequestError(failureClass, code, message, {
     status,
     path: path === '' ? undefined : path,
+    sqlState: internal.sqlState,
   });
 };
 
 /**
- * THE place that decides what a failed Hasura request means (see {@link HasuraFailureClass}):
+ * THE place that decides what a failed Hasura request means (see {@link HasuraFailureClass};
+ * how to react to each class is {@link HASURA_FAILURE_REACTIONS}):
  * what was thrown (a socket error, a timeout, a {@link HasuraRequestError} already built by
  * {@link classifyHasuraAnswer}, anything else).
  *
@@ -136,6 +257,10 @@ export const classifyHasuraAnswer = (
  * | HTTP 5xx, 429, 408 | transient |
  * | HTTP 413 (request too large: splitting the batch helps) | data |
  * | `postgres-error` (e.g. "connection error"), `concurrent-update` | transient |
+ * | `unexpected` "database query error": SQLSTATE 40001, 40P01, 55P03, 57014, or not shown | ambiguous |
+ * | `unexpected` with SQLSTATE 08, 53, 57P (server unavailable), or a connection text | transient |
+ * | `unexpected` with SQLSTATE P0 (a trigger raising), 22, 23, 54 | data |
+ * | `unexpected` with SQLSTATE 42 (undefined object, privilege) | other |
  * | `constraint-violation`, `data-exception`, `permission-error` | data |
  * | `validation-failed` / `parse-failed` on an input value (`…args.objects[i].col`) | data |
  * | `access-denied`, `invalid-jwt`, unknown field/table, other 4xx, unreadable body | other |

@@ -4,8 +4,13 @@ export {
   createAdminSecretProvider,
 } from './adminSecretProvider.js';
 export {
+  AMBIGUOUS_MAX_ATTEMPTS,
+  attemptsFor,
   classifyHasuraAnswer,
   classifyHasuraError,
+  type FailureReaction,
+  HASURA_FAILURE_REACTIONS,
+  isolatesRows,
   isSuccessfulAnswer,
 } from './classifyHasuraError.js';
 export {

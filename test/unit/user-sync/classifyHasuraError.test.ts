@@ -1,9 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  AMBIGUOUS_MAX_ATTEMPTS,
+  attemptsFor,
   classifyHasuraAnswer,
   classifyHasuraError,
+  isolatesRows,
   isSuccessfulAnswer,
 } from '../../../shared/hasura/classifyHasuraError.js';
+import type { HasuraFailureClass } from '../../../shared/hasura/HasuraRequestError.js';
 import { RedactedSecret } from '../../../shared/hasura/RedactedSecret.js';
 import { type HasuraErrorFixture, hasuraErrorBody } from '../../fixtures/hasura/hasuraFixtures.js';
 
@@ -64,6 +68,140 @@ describe('Function: classifyHasuraAnswer', () => {
       'Hasura request failed (other, access-denied): bad header [redacted]',
     );
     expect(`${secret} ${JSON.stringify({ secret })}`).toBe('[redacted] {"secret":"[redacted]"}');
+  });
+});
+
+/**
+ * Hasura v2's answer (HTTP 200) to a mutation whose statement failed with a database error it
+ * does not map: code `unexpected`, message "database query error", and for admin requests (or
+ * in dev mode) `extensions.internal`, its PGTxErr: statement, arguments, prepared, error.
+ */
+const unexpectedAnswer = (internalError?: unknown): Record<string, unknown> => ({
+  errors: [
+    {
+      message: 'database query error',
+      extensions: {
+        path: '$.selectionSet.insert_users.args.objects',
+        code: 'unexpected',
+        ...(internalError === undefined
+          ? {}
+          : {
+              internal: {
+                statement: 'INSERT INTO "public"."users" ... VALUES ($1, $2)',
+                arguments: [
+                  '(Oid 25,Just ("u-1",Binary))',
+                  '(Oid 25,Just ("a@example.com",Binary))',
+                ],
+                prepared: false,
+                error: internalError,
+              },
+            }),
+      },
+    },
+  ],
+});
+
+/** Hasura's `PGStmtErrDetail` for a statement the server refused with `sqlState`. */
+const statementError = (sqlState: string, message: string) => ({
+  exec_status: 'FatalError',
+  status_code: sqlState,
+  message,
+  description: null,
+  hint: null,
+});
+
+describe('Function: classifyHasuraAnswer (database errors Hasura answers as unexpected)', () => {
+  it('classifies an unexpected database error without internal details as ambiguous', () => {
+    // Act
+    const error = classifyHasuraAnswer(200, unexpectedAnswer());
+
+    // Assess
+    expect(error).toMatchObject({
+      failureClass: 'ambiguous',
+      code: 'unexpected',
+      status: 200,
+      sqlState: undefined,
+    });
+  });
+
+  it.each<[string, string, HasuraFailureClass]>([
+    ['40P01', 'deadlock detected', 'ambiguous'],
+    ['40001', 'could not serialize access due to concurrent update', 'ambiguous'],
+    ['55P03', 'canceling statement due to lock timeout', 'ambiguous'],
+    ['57014', 'canceling statement due to statement timeout', 'ambiguous'],
+    ['XX000', 'internal error', 'ambiguous'],
+    ['08006', 'connection failure', 'transient'],
+    ['53300', 'sorry, too many clients already', 'transient'],
+    ['57P01', 'terminating connection due to administrator command', 'transient'],
+    ['P0001', 'email domain is blocked', 'data'],
+    ['54000', 'statement is too complex', 'data'],
+    ['42883', 'function audit_user() does not exist', 'other'],
+    ['42501', 'permission denied for table users', 'other'],
+  ])('classifies SQLSTATE %s (%s) shown in internal as %s', (sqlState, message, failureClass) => {
+    // Act
+    const error = classifyHasuraAnswer(200, unexpectedAnswer(statementError(sqlState, message)));
+
+    // Assess
+    expect(error).toMatchObject({ failureClass, code: 'unexpected', sqlState });
+  });
+
+  it('classifies a lost connection shown in internal as transient', () => {
+    // Act
+    const error = classifyHasuraAnswer(
+      200,
+      unexpectedAnswer('server closed the connection unexpectedly'),
+    );
+
+    // Assess
+    expect(error).toMatchObject({ failureClass: 'transient', code: 'unexpected' });
+  });
+
+  it('never copies the statement, its arguments or the database message into the error', () => {
+    // Act
+    const error = classifyHasuraAnswer(
+      200,
+      unexpectedAnswer(statementError('P0001', 'blocked a@example.com')),
+    );
+
+    // Assess
+    expect(error.message).toBe('Hasura request failed (data, unexpected): database query error');
+    expect(JSON.stringify({ ...error, message: error.message })).not.toMatch(
+      /example\.com|INSERT|Oid/,
+    );
+  });
+});
+
+describe('Function: attemptsFor', () => {
+  it.each<[HasuraFailureClass, number, number]>([
+    ['transient', 8, 8],
+    ['ambiguous', 8, AMBIGUOUS_MAX_ATTEMPTS],
+    ['ambiguous', 2, 2],
+    ['data', 8, 1],
+    ['other', 8, 1],
+  ])(
+    'grants a failure of class %s, with %i attempts configured, %i attempts',
+    (failureClass, configured, expected) => {
+      // Act
+      const attempts = attemptsFor(failureClass, configured);
+
+      // Assess
+      expect(attempts).toBe(expected);
+    },
+  );
+});
+
+describe('Function: isolatesRows', () => {
+  it.each<[HasuraFailureClass, boolean]>([
+    ['transient', false],
+    ['ambiguous', true],
+    ['data', true],
+    ['other', false],
+  ])('tells whether a failure of class %s splits the batch: %s', (failureClass, expected) => {
+    // Act
+    const isolates = isolatesRows(failureClass);
+
+    // Assess
+    expect(isolates).toBe(expected);
   });
 });
 

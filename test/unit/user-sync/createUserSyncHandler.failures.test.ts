@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { AMBIGUOUS_MAX_ATTEMPTS } from '../../../shared/hasura/classifyHasuraError.js';
 import { hasuraErrorBody } from '../../fixtures/hasura/hasuraFixtures.js';
 import {
   envelopeBody,
@@ -8,6 +9,7 @@ import {
   userDetail,
 } from '../../fixtures/sqs/sqsFactories.js';
 import {
+  type FakeAnswer,
   type FakeHasura,
   insertedAll,
   objectsOf,
@@ -24,6 +26,54 @@ const rejectingUsername =
     objectsOf(request).some((row) => row.username === username)
       ? { json: hasuraErrorBody('dataException') }
       : insertedAll(request);
+
+/**
+ * Hasura v2's answer to a mutation whose statement hit a database error it does not map
+ * (deadlock, lock timeout, a trigger raising): HTTP 200, `unexpected`, "database query error";
+ * with `sqlState`, the `extensions.internal` an admin request gets by default.
+ */
+const unexpectedAnswer = (sqlState?: string): FakeAnswer => ({
+  json: {
+    errors: [
+      {
+        message: 'database query error',
+        extensions: {
+          path: '$.selectionSet.insert_users.args.objects',
+          code: 'unexpected',
+          ...(sqlState === undefined
+            ? {}
+            : {
+                internal: {
+                  statement: 'INSERT INTO users ...',
+                  arguments: [],
+                  prepared: false,
+                  error: {
+                    exec_status: 'FatalError',
+                    status_code: sqlState,
+                    message: 'the database refused the statement',
+                    description: null,
+                    hint: null,
+                  },
+                },
+              }),
+        },
+      },
+    ],
+  },
+});
+
+/** Answers `unexpected` whenever one of the rows has `username`, as a raising trigger would. */
+const unexpectedForUsername =
+  (username: string, sqlState?: string): Responder =>
+  (request) =>
+    objectsOf(request).some((row) => row.username === username)
+      ? unexpectedAnswer(sqlState)
+      : insertedAll(request);
+
+/** A GraphQL error answer (HTTP 200) with `code`, `message` and `path`. */
+const graphqlError = (code: string, message: string, path = '$'): FakeAnswer => ({
+  json: { errors: [{ message, extensions: { path, code } }] },
+});
 
 const failedIds = (result: { batchItemFailures: Array<{ itemIdentifier: string }> }): string[] =>
   result.batchItemFailures.map((failure) => failure.itemIdentifier).sort();
@@ -117,6 +167,143 @@ describe('Function: createUserSyncHandler (failures)', () => {
     expect(fake.requests.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(50)));
     expect(metrics.sum('RecordsFailed', { class: 'data' })).toBe(1);
     expect(metrics.sum('UsersSynced')).toBe(49);
+  });
+
+  it('writes the whole batch when Hasura answers unexpected twice and then succeeds', async () => {
+    // Prepare
+    const { sync, metrics } = consumerFor(fake);
+    fake.respondWith((request, index) => (index < 2 ? unexpectedAnswer() : insertedAll(request)));
+
+    // Act
+    const result = await sync(sqsEvent(loginRecords(20)), lambdaContext(30_000));
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(fake.requests).toHaveLength(3);
+    expect(fake.requests.map((request) => objectsOf(request).length)).toEqual([20, 20, 20]);
+    expect(metrics.sum('UsersSynced')).toBe(20);
+  });
+
+  it('fails only the record whose row always yields unexpected, after bounded retries', async () => {
+    // Prepare
+    const { sync, metrics } = consumerFor(fake);
+    const records = loginRecords(20);
+    records[13] = sqsRecord(
+      envelopeBody(userDetail({ sub: 'user-13', eventId: 'evt-13', username: 'refused' })),
+      'm-13',
+    );
+    fake.respondWith(unexpectedForUsername('refused'));
+    const levels = Math.ceil(Math.log2(20));
+
+    // Act
+    const result = await sync(sqsEvent(records), lambdaContext(30_000));
+
+    // Assess
+    const withRefused = fake.requests.filter((request) =>
+      objectsOf(request).some((row) => row.username === 'refused'),
+    );
+    const aloneAttempts = withRefused.filter((request) => objectsOf(request).length === 1);
+    const written = new Set(
+      fake.requests
+        .filter((request) => !withRefused.includes(request))
+        .flatMap((request) => objectsOf(request).map((row) => row.id)),
+    );
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-13' }]);
+    expect(written.size).toBe(19);
+    expect(aloneAttempts).toHaveLength(AMBIGUOUS_MAX_ATTEMPTS);
+    expect(withRefused.length).toBeLessThanOrEqual(AMBIGUOUS_MAX_ATTEMPTS * (levels + 1));
+    expect(fake.requests.length).toBeLessThanOrEqual(
+      AMBIGUOUS_MAX_ATTEMPTS * (levels + 1) + levels,
+    );
+    expect(metrics.sum('RecordsFailed', { class: 'ambiguous' })).toBe(1);
+    expect(metrics.sum('UsersSynced')).toBe(19);
+  });
+
+  it('isolates a row refused by a raising trigger (SQLSTATE P0001) without retrying it', async () => {
+    // Prepare
+    const { sync, metrics } = consumerFor(fake);
+    const records = loginRecords(8);
+    records[2] = sqsRecord(
+      envelopeBody(userDetail({ sub: 'user-2', eventId: 'evt-2', username: 'refused' })),
+      'm-2',
+    );
+    fake.respondWith(unexpectedForUsername('refused', 'P0001'));
+
+    // Act
+    const result = await sync(sqsEvent(records), lambdaContext(30_000));
+
+    // Assess
+    const withRefused = fake.requests.filter((request) =>
+      objectsOf(request).some((row) => row.username === 'refused'),
+    );
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-2' }]);
+    // 8 → 4 → 2 → 1: one request per level, none repeated.
+    expect(withRefused.map((request) => objectsOf(request).length)).toEqual([8, 4, 2, 1]);
+    expect(metrics.sum('RecordsFailed', { class: 'data' })).toBe(1);
+    expect(metrics.sum('UsersSynced')).toBe(7);
+  });
+
+  it('fails the records back before the time budget ends when every request yields unexpected', async () => {
+    // Prepare
+    const { sync } = consumerFor(fake, {
+      HASURA_RETRY_MAX_ATTEMPTS: '100',
+      HASURA_REQUEST_TIMEOUT_MS: '300',
+      SYNC_TIME_SAFETY_MARGIN_MS: '300',
+    });
+    fake.respondWith(() => ({ ...unexpectedAnswer('55P03'), delayMs: 150 }));
+    const budgetMs = 1500;
+    const started = Date.now();
+
+    // Act
+    const result = await sync(sqsEvent(loginRecords(16)), lambdaContext(budgetMs));
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(budgetMs);
+    expect(failedIds(result)).toEqual(
+      loginRecords(16)
+        .map((record) => record.messageId)
+        .sort(),
+    );
+  });
+
+  it.each<[string, FakeAnswer]>([
+    [
+      'access-denied',
+      graphqlError('access-denied', 'invalid x-hasura-admin-secret/x-hasura-access-key'),
+    ],
+    [
+      'invalid-jwt',
+      graphqlError('invalid-jwt', 'Could not verify JWT: JWSError JWSInvalidSignature'),
+    ],
+    [
+      'validation-failed (unknown table)',
+      graphqlError(
+        'validation-failed',
+        `field "insert_userz" not found in type: 'mutation_root'`,
+        '$.selectionSet.insert_userz',
+      ),
+    ],
+    [
+      'validation-failed (unknown column)',
+      graphqlError(
+        'validation-failed',
+        `field "nickname" not found in type: 'users_insert_input'`,
+        '$.selectionSet.insert_users.args.objects[0].nickname',
+      ),
+    ],
+    ['parse-failed', graphqlError('parse-failed', 'Error in $: key "query" not found')],
+  ])('fails the batch at once, without retrying or bisecting, on %s', async (_code, answer) => {
+    // Prepare
+    const { sync, metrics } = consumerFor(fake);
+    fake.respondWith(() => answer);
+
+    // Act
+    const result = await sync(sqsEvent(loginRecords(6)), lambdaContext(30_000));
+
+    // Assess
+    expect(result.batchItemFailures).toHaveLength(6);
+    expect(fake.requests).toHaveLength(1);
+    expect(metrics.sum('RecordsFailed', { class: 'other' })).toBe(6);
   });
 
   it('fails the older duplicates of a user together with its rejected newest event', async () => {

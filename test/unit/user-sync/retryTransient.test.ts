@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { type Clock, retryTransient } from '../../../services/user-sync/retryTransient.js';
+import { AMBIGUOUS_MAX_ATTEMPTS } from '../../../shared/hasura/classifyHasuraError.js';
 import { HasuraRequestError } from '../../../shared/hasura/HasuraRequestError.js';
 
 /** A clock that only moves when the code sleeps; `random()` always returns `jitter`. */
@@ -109,5 +110,78 @@ describe('Function: retryTransient', () => {
 
     // Assess
     expect(calls).toBe(3);
+  });
+
+  it('retries an ambiguous database error a bounded number of times with backoff', async () => {
+    // Prepare
+    const clock = fakeClock(0.5);
+    let calls = 0;
+    const attempt = async () => {
+      calls += 1;
+      throw new HasuraRequestError('ambiguous', 'unexpected', 'database query error');
+    };
+
+    // Act
+    const failure = await retryTransient(attempt, {
+      settings,
+      clock,
+      deadline: clock.now() + 60_000,
+      requestTimeoutMs: 5000,
+    }).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toMatchObject({ failureClass: 'ambiguous', code: 'unexpected' });
+    expect(calls).toBe(AMBIGUOUS_MAX_ATTEMPTS);
+    expect(calls).toBeLessThan(settings.maxAttempts);
+    expect(clock.slept).toEqual([50, 100]);
+  });
+
+  it('succeeds when an ambiguous database error passes before the attempts run out', async () => {
+    // Prepare
+    const clock = fakeClock(0.5);
+    let calls = 0;
+    const attempt = async () => {
+      calls += 1;
+      if (calls < AMBIGUOUS_MAX_ATTEMPTS) {
+        throw new HasuraRequestError('ambiguous', 'unexpected', 'database query error');
+      }
+      return 'written';
+    };
+
+    // Act
+    const result = await retryTransient(attempt, {
+      settings,
+      clock,
+      deadline: clock.now() + 60_000,
+      requestTimeoutMs: 5000,
+    });
+
+    // Assess
+    expect(result).toBe('written');
+    expect(calls).toBe(AMBIGUOUS_MAX_ATTEMPTS);
+  });
+
+  it('stops retrying an ambiguous error before the deadline', async () => {
+    // Prepare
+    const clock = fakeClock(0.99);
+    const deadline = clock.now() + 120;
+    let calls = 0;
+    const attempt = async () => {
+      calls += 1;
+      throw new HasuraRequestError('ambiguous', 'unexpected', 'database query error');
+    };
+
+    // Act
+    const failure = await retryTransient(attempt, {
+      settings,
+      clock,
+      deadline,
+      requestTimeoutMs: 5000,
+    }).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toMatchObject({ failureClass: 'ambiguous' });
+    expect(calls).toBe(1);
+    expect(clock.now()).toBeLessThanOrEqual(deadline);
   });
 });
