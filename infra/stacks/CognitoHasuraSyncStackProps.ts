@@ -1,6 +1,7 @@
 import type { Duration, StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { TokenKind } from '../../services/pre-token-generation/config.js';
 import type { SyncWriteMode } from '../../services/user-sync/config.js';
 import type { PowertoolsLogLevel } from '../constructs/SyncFunction.js';
 
@@ -12,6 +13,9 @@ export type PreTokenGenerationVersion = 'V1' | 'V2';
  * Hasura's `claims_format`). V1 events always use `stringified_json`.
  */
 export type HasuraClaimsFormat = 'json' | 'stringified_json';
+
+/** A token of a V2 pre-token event that can carry the Hasura claims (`id` or `access`). */
+export type HasuraClaimsToken = TokenKind;
 
 /** Properties of {@link CognitoHasuraSyncStack}. */
 export interface CognitoHasuraSyncStackProps extends StackProps {
@@ -115,20 +119,42 @@ export interface CognitoHasuraSyncStackProps extends StackProps {
    */
   readonly hasuraClaimsNamespace?: string;
   /**
-   * Role of a user without a mapped group (`HASURA_DEFAULT_ROLE`).
+   * Role every signed-in user gets, `x-hasura-default-role` (`HASURA_DEFAULT_ROLE`). `admin`
+   * (Hasura's superuser) or a look-alike fails `cdk synth`.
    * @default - the trigger's default (`user`)
    */
   readonly hasuraDefaultRole?: string;
   /**
-   * Cognito group → Hasura role (`HASURA_GROUP_ROLE_MAP`).
-   * @default - the trigger's default
+   * Cognito group → Hasura role (`HASURA_GROUP_ROLE_MAP`). An entry naming `admin` (or a
+   * look-alike) fails `cdk synth`: grant the superuser role with `hasuraAdminGroups`.
+   * @default - the trigger's default (`{}`, no group is renamed)
    */
   readonly hasuraGroupRoleMap?: Readonly<Record<string, string>>;
   /**
-   * User attributes trusted to carry extra roles (`HASURA_TRUSTED_ROLE_ATTRIBUTES`).
-   * @default - the trigger's default
+   * Whether a Cognito group missing from `hasuraGroupRoleMap` becomes a Hasura role of the
+   * same name (`HASURA_UNMAPPED_GROUPS_AS_ROLES`). A group whose name reads as `admin` never
+   * does.
+   * @default false - only mapped groups (and `hasuraAdminGroups`) give roles
+   */
+  readonly hasuraUnmappedGroupsAsRoles?: boolean;
+  /**
+   * Cognito groups whose members get Hasura's superuser role `admin` (all data, metadata,
+   * `run_sql`) in their tokens (`HASURA_ADMIN_GROUPS`): the only way the trigger grants it.
+   * @default - none: no token carries `admin`
+   */
+  readonly hasuraAdminGroups?: readonly string[];
+  /**
+   * User attributes trusted to carry extra roles (`HASURA_TRUSTED_ROLE_ATTRIBUTES`); a value
+   * that reads as `admin` is dropped.
+   * @default - the trigger's default (none)
    */
   readonly hasuraTrustedRoleAttributes?: readonly string[];
+  /**
+   * Tokens of V2 events that carry the Hasura claims (`HASURA_CLAIMS_TOKENS_V2`); V1 events
+   * can only change the id token.
+   * @default - the trigger's default (`['id', 'access']`)
+   */
+  readonly hasuraClaimsTokensV2?: readonly HasuraClaimsToken[];
   /**
    * Claims format of V2 events (`HASURA_CLAIMS_FORMAT_V2`); V1 events always get
    * `stringified_json` (`HASURA_CLAIMS_FORMAT_V1`), the only format V1 allows.

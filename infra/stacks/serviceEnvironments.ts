@@ -1,5 +1,8 @@
 import { Token } from 'aws-cdk-lib';
-import { readPreTokenGenerationConfig } from '../../services/pre-token-generation/config.js';
+import {
+  defaultPreTokenGenerationConfig,
+  readPreTokenGenerationConfig,
+} from '../../services/pre-token-generation/config.js';
 import { loadUserSyncConfig } from '../../services/user-sync/config.js';
 import { isConfigurationError } from '../../shared/errors.js';
 import type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
@@ -16,8 +19,11 @@ const PROP_OF_VARIABLE: Readonly<Record<string, keyof CognitoHasuraSyncStackProp
   HASURA_CLAIMS_NAMESPACE: 'hasuraClaimsNamespace',
   HASURA_DEFAULT_ROLE: 'hasuraDefaultRole',
   HASURA_GROUP_ROLE_MAP: 'hasuraGroupRoleMap',
+  HASURA_UNMAPPED_GROUPS_AS_ROLES: 'hasuraUnmappedGroupsAsRoles',
+  HASURA_ADMIN_GROUPS: 'hasuraAdminGroups',
   HASURA_TRUSTED_ROLE_ATTRIBUTES: 'hasuraTrustedRoleAttributes',
   HASURA_CLAIMS_FORMAT_V2: 'hasuraClaimsFormatV2',
+  HASURA_CLAIMS_TOKENS_V2: 'hasuraClaimsTokensV2',
 };
 
 /** Placeholders for the variables the stack fills with deploy-time values. */
@@ -48,9 +54,15 @@ export const userSyncSettings = (props: CognitoHasuraSyncStackProps): Record<str
     SYNC_WRITE_MODE: props.syncWriteMode,
   });
 
+/** A list as the comma-separated text the services' `stringList` reads, or undefined if empty. */
+const list = (items: readonly string[] | undefined): string | undefined =>
+  items === undefined || items.length === 0 ? undefined : items.join(',');
+
 /**
  * The `pre-token-generation` variables that come from stack props. V1 events always get
- * `stringified_json`, the only claims format they allow.
+ * `stringified_json`, the only claims format they allow. Whether unmapped groups become roles
+ * is always written out (the trigger's own default when the prop is unset), so the template
+ * shows it.
  */
 export const preTokenGenerationSettings = (
   props: CognitoHasuraSyncStackProps,
@@ -59,10 +71,27 @@ export const preTokenGenerationSettings = (
     HASURA_CLAIMS_NAMESPACE: props.hasuraClaimsNamespace,
     HASURA_DEFAULT_ROLE: props.hasuraDefaultRole,
     HASURA_GROUP_ROLE_MAP: json(props.hasuraGroupRoleMap),
+    HASURA_UNMAPPED_GROUPS_AS_ROLES: String(
+      props.hasuraUnmappedGroupsAsRoles ?? defaultPreTokenGenerationConfig.unmappedGroupsAsRoles,
+    ),
+    HASURA_ADMIN_GROUPS: list(props.hasuraAdminGroups),
     HASURA_TRUSTED_ROLE_ATTRIBUTES: props.hasuraTrustedRoleAttributes?.join(','),
     HASURA_CLAIMS_FORMAT_V1: 'stringified_json',
     HASURA_CLAIMS_FORMAT_V2: props.hasuraClaimsFormatV2 ?? 'json',
+    HASURA_CLAIMS_TOKENS_V2: list(props.hasuraClaimsTokensV2),
   });
+
+// A service's message names variables; the props behind the other variables it names are added,
+// so the synth error says which props to change.
+const alsoNamed = (error: { variable: string; message: string }): string => {
+  const named = Object.entries(PROP_OF_VARIABLE).filter(
+    ([variable]) =>
+      variable !== error.variable && new RegExp(`\\b${variable}\\b`).test(error.message),
+  );
+  return named.length === 0
+    ? ''
+    : `; in the stack props: ${named.map(([variable, prop]) => `${variable} is ${prop}`).join(', ')}`;
+};
 
 /**
  * Reads the service settings of the props with the services' own configuration loaders, so the
@@ -83,7 +112,9 @@ export const validateServiceSettings = (
     } catch (error) {
       if (!isConfigurationError(error)) throw error;
       const prop = PROP_OF_VARIABLE[error.variable] ?? error.variable;
-      throw toError(`${prop} is not accepted by the function (${error.message})`);
+      throw toError(
+        `${prop} is not accepted by the function (${error.message})${alsoNamed(error)}`,
+      );
     }
   };
   check(userSyncSettings(props), loadUserSyncConfig);

@@ -74,6 +74,19 @@ export const validateStackProps = (stack: Stack, props: CognitoHasuraSyncStackPr
       `hasuraClaimsFormatV2 must be "json" or "stringified_json", got "${String(format)}"`,
     );
   }
+  // The list reaches the trigger comma-separated: a comma would split one group into two.
+  for (const group of props.hasuraAdminGroups ?? []) {
+    if (group.trim() === '' || group.includes(',')) {
+      throw new InvalidStackPropsError(
+        `hasuraAdminGroups must hold Cognito group names without commas, got "${group}"`,
+      );
+    }
+  }
+  if (props.hasuraClaimsTokensV2 !== undefined && props.hasuraClaimsTokensV2.length === 0) {
+    throw new InvalidStackPropsError(
+      "hasuraClaimsTokensV2 must not be empty: list 'id', 'access' or both, or omit it for both",
+    );
+  }
   logging(props);
   validateServiceSettings(props, (message) => new InvalidStackPropsError(message));
 };

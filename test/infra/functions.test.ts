@@ -186,4 +186,14 @@ describe('Class: CognitoHasuraSyncStack (functions)', () => {
       }),
     });
   });
+
+  it('turns no unmapped group into a role and names no admin group by default', () => {
+    // Act
+    const variables = (propertiesOf(template, preTokenId).Environment as { Variables: object })
+      .Variables;
+
+    // Assess
+    expect(variables).toMatchObject({ HASURA_UNMAPPED_GROUPS_AS_ROLES: 'false' });
+    expect(variables).not.toHaveProperty('HASURA_ADMIN_GROUPS');
+  });
 });

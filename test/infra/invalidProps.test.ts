@@ -85,6 +85,41 @@ describe('Function: validateStackProps', () => {
       { hasuraGroupRoleMap: { admins: ' ' } },
       /hasuraGroupRoleMap is not accepted by the function/,
     ],
+    [
+      "Hasura's superuser role as the default role",
+      { hasuraDefaultRole: 'admin' },
+      /^hasuraDefaultRole is not accepted by the function .*superuser.*HASURA_ADMIN_GROUPS is hasuraAdminGroups/,
+    ],
+    [
+      'a look-alike of admin as the default role',
+      { hasuraDefaultRole: 'Admin', hasuraAdminGroups: ['Administrators'] },
+      /^hasuraDefaultRole is not accepted by the function .*superuser/,
+    ],
+    [
+      'a group mapped to admin',
+      { hasuraGroupRoleMap: { Administrators: 'admin' } },
+      /^hasuraGroupRoleMap is not accepted by the function .*"Administrators".*superuser.*HASURA_ADMIN_GROUPS is hasuraAdminGroups/,
+    ],
+    [
+      'an admin group name with a comma',
+      { hasuraAdminGroups: ['ops,admins'] },
+      /hasuraAdminGroups must hold Cognito group names without commas/,
+    ],
+    [
+      'an unknown token for the claims',
+      { hasuraClaimsTokensV2: ['refresh' as 'id'] },
+      /^hasuraClaimsTokensV2 is not accepted by the function .*"refresh"/,
+    ],
+    [
+      'no token for the claims',
+      { hasuraClaimsTokensV2: [] },
+      /hasuraClaimsTokensV2 must not be empty/,
+    ],
+    [
+      'an unmapped-groups switch that is not a boolean',
+      { hasuraUnmappedGroupsAsRoles: 'yes' as unknown as boolean },
+      /^hasuraUnmappedGroupsAsRoles is not accepted by the function .*true or false/,
+    ],
     ['an unknown log level', { logLevel: 'VERBOSE' as 'INFO' }, /logLevel must be one of/],
     [
       'a log retention CloudWatch Logs does not offer',

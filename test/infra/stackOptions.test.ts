@@ -144,9 +144,12 @@ describe('Class: CognitoHasuraSyncStack (options)', () => {
       syncWriteMode: 'where',
       hasuraClaimsNamespace: 'https://hasura.io/jwt/claims',
       hasuraDefaultRole: 'member',
-      hasuraGroupRoleMap: { admins: 'admin' },
+      hasuraGroupRoleMap: { admins: 'operator' },
+      hasuraUnmappedGroupsAsRoles: true,
+      hasuraAdminGroups: ['Administrators', 'db-owners'],
       hasuraTrustedRoleAttributes: ['custom:roles'],
       hasuraClaimsFormatV2: 'stringified_json',
+      hasuraClaimsTokensV2: ['access'],
       logLevel: 'DEBUG',
       consumerBatchSize: 50,
       consumerMaxConcurrency: 2,
@@ -183,9 +186,12 @@ describe('Class: CognitoHasuraSyncStack (options)', () => {
     ).toEqual({
       Variables: expect.objectContaining({
         HASURA_DEFAULT_ROLE: 'member',
-        HASURA_GROUP_ROLE_MAP: '{"admins":"admin"}',
+        HASURA_GROUP_ROLE_MAP: '{"admins":"operator"}',
+        HASURA_UNMAPPED_GROUPS_AS_ROLES: 'true',
+        HASURA_ADMIN_GROUPS: 'Administrators,db-owners',
         HASURA_TRUSTED_ROLE_ATTRIBUTES: 'custom:roles',
         HASURA_CLAIMS_FORMAT_V2: 'stringified_json',
+        HASURA_CLAIMS_TOKENS_V2: 'access',
       }),
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
