@@ -19,6 +19,7 @@ import {
   loadTokenEvent,
   type TokenEventFixture,
   valueAt,
+  withGroups,
   withSub,
 } from '../unit/pre-token-generation/tokenEvents.js';
 
@@ -40,10 +41,16 @@ const grace = { id: '0c9e8d7f-1a2b-4c3d-8e4f-5a6b7c8d9e0f', username: 'grace' };
 const startTimeoutMs = 120_000;
 
 const noop = (): void => undefined;
-const handler = createPreTokenGenerationHandler(defaultPreTokenGenerationConfig, {
+const quiet = {
   logger: { debug: noop, info: noop, warn: noop, error: noop },
   metrics: { addMetric: noop },
-});
+};
+const handler = createPreTokenGenerationHandler(defaultPreTokenGenerationConfig, quiet);
+/** The trigger of a deployment that lets unmapped groups be roles and names one admin group. */
+const adminGroupHandler = createPreTokenGenerationHandler(
+  { ...defaultPreTokenGenerationConfig, unmappedGroupsAsRoles: true, adminGroups: ['db-owners'] },
+  quiet,
+);
 
 interface Mode {
   readonly name: string;
@@ -127,8 +134,14 @@ const errorCode = (answer: GraphqlAnswer): unknown =>
   valueAt(answer.body, 'errors', '0', 'extensions', 'code');
 
 /** Runs the trigger on a fixture for `sub` and returns the Hasura claim it produced (if any). */
-const claimFromHandler = async (mode: Mode, sub: string | undefined): Promise<unknown> => {
-  const result = await handler(withSub(loadTokenEvent(mode.fixture), sub));
+const claimFromHandler = async (
+  mode: Mode,
+  sub: string | undefined,
+  groups?: readonly string[],
+  trigger = handler,
+): Promise<unknown> => {
+  const event = withSub(loadTokenEvent(mode.fixture), sub);
+  const result = await trigger(groups === undefined ? event : withGroups(event, groups));
   return valueAt(result, ...mode.claimPath, DEFAULT_CLAIMS_NAMESPACE);
 };
 
@@ -251,6 +264,43 @@ describe('Function: createPreTokenGenerationHandler claims at the Hasura JWT mod
       // Assess
       expect(errorCode(answer)).toBe('access-denied');
       expect(valueAt(answer.body, 'data')).toBeUndefined();
+    });
+
+    it.each([
+      ['the default settings', handler],
+      ['unmapped groups as roles and another admin group', adminGroupHandler],
+    ])(
+      'refuses the admin role to a member of the group "admin" with %s',
+      async (_label, trigger) => {
+        // Prepare
+        const claim = await claimFromHandler(mode, ada.id, ['admin', 'Admin'], trigger);
+        const token = await signToken(mode, signingKey, ada.id, claim);
+
+        // Act
+        const answer = await postGraphql(engine, '{ users { id } }', {
+          authorization: `Bearer ${token}`,
+          'x-hasura-role': 'admin',
+        });
+
+        // Assess
+        expect(errorCode(answer)).toBe('access-denied');
+        expect(valueAt(answer.body, 'data')).toBeUndefined();
+      },
+    );
+
+    it('lets a member of a configured admin group act as admin', async () => {
+      // Prepare
+      const claim = await claimFromHandler(mode, ada.id, ['db-owners'], adminGroupHandler);
+      const token = await signToken(mode, signingKey, ada.id, claim);
+
+      // Act
+      const answer = await postGraphql(engine, '{ users(order_by: { id: asc }) { id } }', {
+        authorization: `Bearer ${token}`,
+        'x-hasura-role': 'admin',
+      });
+
+      // Assess
+      expect(answer.body).toEqual({ data: { users: [{ id: grace.id }, { id: ada.id }] } });
     });
 
     it('refuses a token signed with another key', async () => {
