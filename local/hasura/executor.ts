@@ -192,12 +192,18 @@ export class GraphqlExecutor {
           continue;
         }
         let row: { result: string | null; ok: boolean } | undefined;
+        const prepared = field.prepare && this.source.usePreparedStatements;
         try {
           [row] = await tx.query<{ result: string | null; ok: boolean }>(field.text, field.params, {
-            prepare: field.prepare && this.source.usePreparedStatements,
+            prepare: prepared,
           });
         } catch (error) {
-          throw fromPostgresError(error, field.path);
+          // Hasura's `internal` of an unexpected database error names the statement.
+          throw fromPostgresError(error, field.path, {
+            text: field.text,
+            params: field.params,
+            prepared,
+          });
         }
         if (row?.ok === false) {
           throw new HasuraError(

@@ -3,7 +3,8 @@
  *
  * Environment: PORT (default 8080), DATABASE_URL (default: embedded PGlite),
  * HASURA_GRAPHQL_ADMIN_SECRET, HASURA_GRAPHQL_JWT_SECRET, HASURA_GRAPHQL_UNAUTHORIZED_ROLE,
- * HASURA_ENGINE_SCHEMA (default public), HASURA_GRAPHQL_DEV_MODE (default false).
+ * HASURA_ENGINE_SCHEMA (default public), HASURA_GRAPHQL_DEV_MODE (default false),
+ * HASURA_GRAPHQL_ADMIN_INTERNAL_ERRORS (default true).
  *
  * @example
  * PORT=8080 HASURA_GRAPHQL_ADMIN_SECRET=secret npx tsx local/hasura/main.ts
@@ -20,6 +21,7 @@ const engine = await startHasuraEngine({
   unauthorizedRole: maybeString(env, 'HASURA_GRAPHQL_UNAUTHORIZED_ROLE'),
   schema: maybeString(env, 'HASURA_ENGINE_SCHEMA'),
   devMode: boolean(env, 'HASURA_GRAPHQL_DEV_MODE', false),
+  adminInternalErrors: boolean(env, 'HASURA_GRAPHQL_ADMIN_INTERNAL_ERRORS', true),
 });
 console.log(`Hasura-compatible engine listening: ${engine.graphqlUrl}`);
 

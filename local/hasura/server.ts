@@ -36,8 +36,18 @@ export interface HasuraEngineOptions {
   schema?: string | undefined;
   /** The Hasura project folder. @default the repository's `hasura/` */
   projectDir?: string | undefined;
-  /** Like HASURA_GRAPHQL_DEV_MODE: errors carry `extensions.internal` (the database error). @default false */
+  /**
+   * Like HASURA_GRAPHQL_DEV_MODE: errors carry `extensions.internal` (the database error) for
+   * every role.
+   * @default false
+   */
   devMode?: boolean | undefined;
+  /**
+   * Like HASURA_GRAPHQL_ADMIN_INTERNAL_ERRORS: errors of admin requests carry
+   * `extensions.internal`, as Hasura's do by default.
+   * @default true
+   */
+  adminInternalErrors?: boolean | undefined;
   /** Largest accepted request body in bytes. @default 10485760 (10 MiB) */
   maxBodyBytes?: number | undefined;
 }
@@ -106,8 +116,14 @@ export const startHasuraEngine = async (
     graphqlRequests += 1;
     const body = await readJsonBody(req, maxBodyBytes, 'graphql');
     if (!body.ok) return send(res, body.status, JSON.stringify(body.error));
+    // Hasura shows `internal` to admin requests (unless disabled) and, in dev mode, to every role;
+    // an error before the role is known (authentication) never carries it.
+    let includeInternal = false;
     try {
       const session = await resolveSession(req.headers, auth);
+      includeInternal =
+        options.devMode === true ||
+        ((options.adminInternalErrors ?? true) && session.role === ADMIN_ROLE);
       send(res, 200, await executor.run(body.request, session));
     } catch (error) {
       const hasuraError = isHasuraError(error)
@@ -115,7 +131,7 @@ export const startHasuraEngine = async (
         : new HasuraError('unexpected', 'an unexpected error occurred', '$', { cause: error });
       // An error that is not Hasura's is an engine bug: say so on stderr, never to the client.
       if (!isHasuraError(error)) console.error(`hasura engine: ${String(error)}`);
-      send(res, 200, JSON.stringify(graphqlErrorBody([hasuraError], options.devMode === true)));
+      send(res, 200, JSON.stringify(graphqlErrorBody([hasuraError], includeInternal)));
     }
   };
   const handleQuery = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

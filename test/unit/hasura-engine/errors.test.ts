@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { graphqlErrorBody, HasuraError } from '../../../local/hasura/errors.js';
 import { type HasuraEngine, startHasuraEngine } from '../../../local/hasura/server.js';
 import { post, userRow } from './helpers.js';
 
@@ -78,6 +79,91 @@ describe('Function: startHasuraEngine (errors and bad input)', () => {
         '$.selectionSet.insert_users_one.args.object',
       ),
     );
+  });
+
+  it("answers a user trigger's RAISE EXCEPTION (P0001) as Hasura does: unexpected, with internal for admin", async () => {
+    // Prepare
+    await engine.sql(`CREATE FUNCTION refuse_blocked() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.username = 'blocked' THEN
+          RAISE EXCEPTION 'username % is blocked', NEW.username USING HINT = 'choose another one';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await engine.sql(
+      'CREATE TRIGGER refuse_blocked BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION refuse_blocked()',
+    );
+
+    try {
+      // Act
+      const answer = await post(
+        engine.graphqlUrl,
+        {
+          query: insertOne,
+          variables: { o: userRow('t1', '2026-01-01T00:00:00Z', 'e', 'blocked') },
+        },
+        admin,
+      );
+
+      // Assess
+      expect(answer).toEqual({
+        status: 200,
+        body: {
+          errors: [
+            {
+              message: 'database query error',
+              extensions: {
+                path: '$.selectionSet.insert_users_one.args.object',
+                code: 'unexpected',
+                internal: {
+                  statement: expect.stringContaining('INSERT INTO'),
+                  arguments: expect.arrayContaining(['t1', 'blocked']),
+                  prepared: false,
+                  error: {
+                    exec_status: 'FatalError',
+                    status_code: 'P0001',
+                    message: 'username blocked is blocked',
+                    description: null,
+                    hint: 'choose another one',
+                  },
+                },
+              },
+            },
+          ],
+        },
+      });
+    } finally {
+      await engine.sql('DROP TRIGGER refuse_blocked ON users');
+      await engine.sql('DROP FUNCTION refuse_blocked()');
+    }
+  });
+
+  it('answers a check violation with permission-error and no internal, as Hasura does', async () => {
+    // Prepare
+    await engine.sql(
+      `ALTER TABLE users ADD CONSTRAINT username_not_reserved CHECK (username <> 'root')`,
+    );
+
+    try {
+      // Act
+      const answer = await post(
+        engine.graphqlUrl,
+        { query: insertOne, variables: { o: userRow('c1', '2026-01-01T00:00:00Z', 'e', 'root') } },
+        admin,
+      );
+
+      // Assess
+      expect(answer).toEqual({
+        status: 200,
+        body: error(
+          'permission-error',
+          'Check constraint violation. new row for relation "users" violates check constraint "username_not_reserved"',
+          '$.selectionSet.insert_users_one.args.object',
+        ),
+      });
+    } finally {
+      await engine.sql('ALTER TABLE users DROP CONSTRAINT username_not_reserved');
+    }
   });
 
   it('answers an unknown field with validation-failed', async () => {
@@ -236,5 +322,50 @@ describe('Function: startHasuraEngine (errors and bad input)', () => {
     // Assess
     expect(whileDown).toBe('refused');
     expect(after.body).toEqual({ data: { users_by_pk: { id: 'kept' } } });
+  });
+});
+
+describe('Function: graphqlErrorBody', () => {
+  const unexpected = new HasuraError('unexpected', 'database query error', '$', {
+    internal: {
+      statement: 'UPDATE users SET username = $1',
+      arguments: ['x'],
+      prepared: false,
+      error: {
+        exec_status: 'FatalError',
+        status_code: '40P01',
+        message: 'deadlock detected',
+        description: null,
+        hint: null,
+      },
+    },
+  });
+
+  it('shows internal only when asked (admin requests, dev mode)', () => {
+    // Act
+    const shown = graphqlErrorBody([unexpected], true);
+    const hidden = graphqlErrorBody([unexpected], false);
+
+    // Assess
+    expect(shown.errors[0]?.extensions).toStrictEqual({
+      path: '$',
+      code: 'unexpected',
+      internal: expect.objectContaining({
+        error: expect.objectContaining({ status_code: '40P01' }),
+      }),
+    });
+    expect(hidden.errors[0]?.extensions).toStrictEqual({ path: '$', code: 'unexpected' });
+  });
+
+  it('keeps internal when the error is moved to another path', () => {
+    // Act
+    const moved = graphqlErrorBody([unexpected.at('$.selectionSet.update_users')], true);
+
+    // Assess
+    expect(moved.errors[0]?.extensions).toStrictEqual({
+      path: '$.selectionSet.update_users',
+      code: 'unexpected',
+      internal: expect.objectContaining({ statement: 'UPDATE users SET username = $1' }),
+    });
   });
 });
