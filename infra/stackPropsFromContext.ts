@@ -22,6 +22,8 @@ export const ContextKey = {
   subscriberOrganizationId: 'subscriberOrganizationId',
   eventSource: 'eventSource',
   publishedAttributes: 'publishedAttributes',
+  publisherRoleArns: 'publisherRoleArns',
+  dlqReplayRoleArns: 'dlqReplayRoleArns',
   logLevel: 'logLevel',
   logRetentionDays: 'logRetentionDays',
   exampleSubscriber: 'exampleSubscriber',
@@ -94,6 +96,8 @@ export const stackPropsFromContext = (read: ContextReader): CognitoHasuraSyncSta
     subscriberOrganizationId: contextString(read, ContextKey.subscriberOrganizationId),
     eventSource: contextString(read, ContextKey.eventSource),
     publishedAttributes: contextList(read, ContextKey.publishedAttributes),
+    publisherRoleArns: contextList(read, ContextKey.publisherRoleArns),
+    dlqReplayRoleArns: contextList(read, ContextKey.dlqReplayRoleArns),
     logLevel: contextString(read, ContextKey.logLevel) as PowertoolsLogLevel | undefined,
     // RetentionDays' values are the number of days.
     logRetention: logDays as logs.RetentionDays | undefined,

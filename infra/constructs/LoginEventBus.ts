@@ -70,6 +70,10 @@ export class LoginEventBus extends Construct {
   public readonly registry: eventschemas.CfnRegistry;
   /** The `UserAuthenticated` schema. */
   public readonly schema: eventschemas.CfnSchema;
+  /** The bus as created, for its resource policy. */
+  private readonly bus: events.EventBus;
+  /** The `source` of the login events. */
+  private readonly source: string;
 
   public constructor(scope: Construct, id: string, props: LoginEventBusProps = {}) {
     super(scope, id);
@@ -81,6 +85,8 @@ export class LoginEventBus extends Construct {
       eventBusName: busName,
       description: 'Login events (UserAuthenticated) of the Cognito user pool',
     });
+    this.bus = bus;
+    this.source = source;
     // EventBus declares `eventSourceName?: string` where IEventBus has `string`; the two only
     // differ under exactOptionalPropertyTypes, so the widening is safe.
     this.eventBus = bus as unknown as events.IEventBus;
@@ -109,6 +115,38 @@ export class LoginEventBus extends Construct {
     });
 
     this.allowSubscribers(bus, busName, source, props);
+  }
+
+  /**
+   * Makes the given IAM principals the only ones that may put login events (this `source`) on
+   * the bus: the bus policy denies `events:PutEvents` of an entry with this source unless
+   * `aws:PrincipalArn` is listed. A Deny, because within the account an identity policy granting
+   * PutEvents is enough on its own. Events of other sources are not affected (the sync rule does
+   * not match them). A listed role must still be granted PutEvents by its own policy.
+   *
+   * @param principalArns - the publishers: the post-authentication trigger's role and, e.g., the
+   *   roles that run `backfill` and `reconcile`.
+   * @throws Error when the list is empty (that would deny every publisher, the trigger too).
+   */
+  public restrictPublishers(principalArns: readonly string[]): void {
+    if (principalArns.length === 0) {
+      throw new Error(
+        `LoginEventBus ${this.node.id}: restrictPublishers needs at least one principal (the trigger's role)`,
+      );
+    }
+    this.bus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyLoginEventsFromOtherPublishers',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [this.bus.eventBusArn],
+        conditions: {
+          'ForAnyValue:StringEquals': { 'events:source': [this.source] },
+          ArnNotEquals: { 'aws:PrincipalArn': [...principalArns] },
+        },
+      }),
+    );
   }
 
   /** Adds the bus policy statements for other accounts and the organization. */

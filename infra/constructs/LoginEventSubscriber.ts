@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { pipeline } from '../../shared/pipeline.js';
@@ -132,6 +133,44 @@ export class LoginEventSubscriber extends Construct {
         deadLetterQueue: this.deliveryDeadLetterQueue,
         retryAttempts: props.retryAttempts ?? 185,
         maxEventAge: props.maxEventAge ?? Duration.hours(24),
+      }),
+    );
+  }
+
+  /**
+   * Makes the rule and the given IAM principals the only senders the queue admits: the queue
+   * policy denies `sqs:SendMessage` unless `aws:SourceArn` is the rule or `aws:PrincipalArn` is
+   * listed. An Allow would not do: within one account an identity policy granting SendMessage is
+   * enough on its own, and only an explicit Deny in the queue policy overrides it. A listed
+   * role must still be granted SendMessage by its own policy. A dead-letter move back into the
+   * queue (`StartMessageMoveTask`, `replay-dlq`) sends with the caller's permissions, so the
+   * operator's role must be listed too.
+   *
+   * @param principalArns - IAM role (or user) ARNs that may send besides the rule, e.g. a
+   *   trigger's fallback role and the operators' replay role.
+   * @throws Error when the subscriber was given a `target` instead of creating its queue.
+   */
+  public restrictSenders(principalArns: readonly string[]): void {
+    if (this.queue === undefined) {
+      throw new Error(
+        `LoginEventSubscriber ${this.node.id}: restrictSenders needs the queue this construct creates; restrict your own target's policy instead`,
+      );
+    }
+    this.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenySendersOtherThanTheRule',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        conditions: {
+          // Both keys must differ for the Deny to apply; a key absent from the request (no
+          // SourceArn on a role's own call) counts as differing.
+          ArnNotEquals: {
+            'aws:SourceArn': this.rule.ruleArn,
+            ...(principalArns.length === 0 ? {} : { 'aws:PrincipalArn': [...principalArns] }),
+          },
+        },
       }),
     );
   }

@@ -14,7 +14,11 @@ import { SyncFunction } from '../constructs/SyncFunction.js';
 import { UserPoolTriggers } from '../constructs/UserPoolTriggers.js';
 import { CONSUMER_NODE_OPTIONS } from '../lambdaRuntime.js';
 import type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
-import { preTokenGenerationSettings, userSyncSettings } from './serviceEnvironments.js';
+import {
+  eventContractSettings,
+  preTokenGenerationSettings,
+  userSyncSettings,
+} from './serviceEnvironments.js';
 import { validateStackProps } from './validateStackProps.js';
 
 export type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
@@ -147,8 +151,7 @@ export class CognitoHasuraSyncStack extends Stack {
       environment: {
         EVENT_BUS_NAME: eventBus.eventBusName,
         SYNC_QUEUE_URL: syncQueue.queueUrl,
-        EVENT_SOURCE: source,
-        PUBLISHED_ATTRIBUTES: (props.publishedAttributes ?? ['email']).join(','),
+        ...eventContractSettings(props),
         PUBLISH_BUDGET_MS: String(pipeline.postAuthentication.budgetMs),
       },
     });
@@ -159,6 +162,12 @@ export class CognitoHasuraSyncStack extends Stack {
     this.postAuthentication.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [syncQueue.queueArn] }),
     );
+    // Only the publishers named here may put login events on the bus or messages on the sync
+    // queue: any other principal of the account that holds PutEvents or SendMessage is denied.
+    const triggerRole = this.postAuthentication.role;
+    if (triggerRole === undefined) throw new Error('The post-authentication trigger has no role');
+    this.loginEvents.restrictPublishers([triggerRole.roleArn, ...(props.publisherRoleArns ?? [])]);
+    this.sync.restrictSenders([triggerRole.roleArn, ...(props.dlqReplayRoleArns ?? [])]);
 
     const preTokenVersion = props.preTokenGenerationVersion ?? 'V2';
     this.preTokenGeneration = new SyncFunction(this, 'PreTokenGeneration', {
@@ -177,6 +186,8 @@ export class CognitoHasuraSyncStack extends Stack {
       preTokenGenerationVersion: preTokenVersion,
       ...pick(props, ['userPoolId']),
     }).userPool;
+    // The consumer applies only this pool's events (a backfill of another pool is refused).
+    this.consumer.addEnvironment('USER_POOL_IDS', this.userPool.userPoolId);
 
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       syncQueue,

@@ -71,10 +71,25 @@ export interface CognitoHasuraSyncStackProps extends StackProps {
    */
   readonly eventSource?: string;
   /**
-   * Cognito attributes copied into the event (`PUBLISHED_ATTRIBUTES`).
+   * Cognito attributes copied into the event (`PUBLISHED_ATTRIBUTES` of the trigger and of the
+   * consumer). Every `attributes.<name>` that `usersColumnMap` reads must be listed, or synth fails.
    * @default ['email']
    */
   readonly publishedAttributes?: readonly string[];
+  /**
+   * IAM role ARNs, besides the post-authentication trigger's role, that may put login events
+   * (`eventSource`) on the bus, e.g. the roles that run `backfill` and `reconcile`. The bus policy
+   * denies `events:PutEvents` of that source to every other principal of the account.
+   * @default - none: only the trigger publishes
+   */
+  readonly publisherRoleArns?: readonly string[];
+  /**
+   * IAM role ARNs, besides the sync rule and the trigger's role (its fallback), that may send to
+   * the sync queue: the operators' roles that run `replay-dlq` (a dead-letter move sends with the
+   * caller's permissions). The queue policy denies `sqs:SendMessage` to everyone else.
+   * @default - none: dead letters cannot be moved back into the sync queue
+   */
+  readonly dlqReplayRoleArns?: readonly string[];
   /**
    * Timeout of the consumer; the sync queue's visibility timeout must stay ≥ 6× it.
    * @default Duration.seconds(pipeline.consumer.timeoutSeconds)

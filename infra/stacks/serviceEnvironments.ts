@@ -5,6 +5,8 @@ import {
 } from '../../services/pre-token-generation/config.js';
 import { loadUserSyncConfig } from '../../services/user-sync/config.js';
 import { isConfigurationError } from '../../shared/errors.js';
+import { DEFAULT_PUBLISHED_ATTRIBUTES } from '../../shared/events/userAuthenticated.js';
+import { pipeline } from '../../shared/pipeline.js';
 import type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
 
 /**
@@ -16,6 +18,8 @@ const PROP_OF_VARIABLE: Readonly<Record<string, keyof CognitoHasuraSyncStackProp
   USERS_CONSTRAINT: 'usersConstraint',
   USERS_COLUMN_MAP: 'usersColumnMap',
   SYNC_WRITE_MODE: 'syncWriteMode',
+  EVENT_SOURCE: 'eventSource',
+  PUBLISHED_ATTRIBUTES: 'publishedAttributes',
   HASURA_CLAIMS_NAMESPACE: 'hasuraClaimsNamespace',
   HASURA_DEFAULT_ROLE: 'hasuraDefaultRole',
   HASURA_GROUP_ROLE_MAP: 'hasuraGroupRoleMap',
@@ -30,6 +34,8 @@ const PROP_OF_VARIABLE: Readonly<Record<string, keyof CognitoHasuraSyncStackProp
 const DEPLOY_TIME_PLACEHOLDERS = {
   HASURA_GRAPHQL_ENDPOINT: 'https://hasura.example.com/v1/graphql',
   HASURA_ADMIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-AbCdEf',
+  // The stack sets the pool it creates or imports (a deploy-time token when created).
+  USER_POOL_IDS: 'eu-west-1_Placeholder1',
 } as const;
 
 /** The entries of an environment whose value is set. */
@@ -43,11 +49,26 @@ const json = (map: Readonly<Record<string, string>> | undefined): string | undef
   map === undefined ? undefined : JSON.stringify(map);
 
 /**
- * The `user-sync` variables that come from stack props (table, constraint, column map, write
- * mode); unset props are left to the consumer's defaults.
+ * The variables of the event contract that the trigger and the consumer must agree on, from one
+ * owner: `EVENT_SOURCE` (the trigger publishes it, the consumer applies only it) and
+ * `PUBLISHED_ATTRIBUTES` (the trigger publishes them, the consumer's column map may read only
+ * them). Always written out, so both functions carry the same value.
+ */
+export const eventContractSettings = (
+  props: CognitoHasuraSyncStackProps,
+): { EVENT_SOURCE: string; PUBLISHED_ATTRIBUTES: string } => ({
+  EVENT_SOURCE: props.eventSource ?? pipeline.eventSource,
+  PUBLISHED_ATTRIBUTES: (props.publishedAttributes ?? DEFAULT_PUBLISHED_ATTRIBUTES).join(','),
+});
+
+/**
+ * The `user-sync` variables that come from stack props (the event contract, table, constraint,
+ * column map, write mode); unset props are left to the consumer's defaults. `USER_POOL_IDS` is
+ * added by the stack, from the user pool it creates or imports.
  */
 export const userSyncSettings = (props: CognitoHasuraSyncStackProps): Record<string, string> =>
   definedOnly({
+    ...eventContractSettings(props),
     USERS_TABLE: props.usersTable,
     USERS_CONSTRAINT: props.usersConstraint,
     USERS_COLUMN_MAP: json(props.usersColumnMap),

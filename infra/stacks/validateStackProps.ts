@@ -1,6 +1,10 @@
 import { Duration, type Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { DEFAULT_SAFETY_MARGIN_MS } from '../../services/user-sync/config.js';
+import {
+  DEFAULT_SAFETY_MARGIN_MS,
+  unpublishedAttributes,
+} from '../../services/user-sync/config.js';
+import { DEFAULT_PUBLISHED_ATTRIBUTES } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
 import type { PowertoolsLogLevel } from '../constructs/SyncFunction.js';
 import type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
@@ -68,6 +72,9 @@ export const validateStackProps = (stack: Stack, props: CognitoHasuraSyncStackPr
   if (props.publishedAttributes !== undefined && props.publishedAttributes.length === 0) {
     throw new InvalidStackPropsError('publishedAttributes must not be empty; omit it for [email]');
   }
+  eventContract(props);
+  roleArns('publisherRoleArns', props.publisherRoleArns);
+  roleArns('dlqReplayRoleArns', props.dlqReplayRoleArns);
   const format = props.hasuraClaimsFormatV2;
   if (format !== undefined && format !== 'json' && format !== 'stringified_json') {
     throw new InvalidStackPropsError(
@@ -89,6 +96,30 @@ export const validateStackProps = (stack: Stack, props: CognitoHasuraSyncStackPr
   }
   logging(props);
   validateServiceSettings(props, (message) => new InvalidStackPropsError(message));
+};
+
+/** The column map may read only attributes the trigger publishes; otherwise they are blanked. */
+const eventContract = (props: CognitoHasuraSyncStackProps): void => {
+  const published = props.publishedAttributes ?? DEFAULT_PUBLISHED_ATTRIBUTES;
+  const missing = unpublishedAttributes(props.usersColumnMap ?? {}, published);
+  if (missing.length > 0) {
+    throw new InvalidStackPropsError(
+      `usersColumnMap reads ${missing.map((name) => `attributes.${name}`).join(', ')}, but publishedAttributes (${published.join(', ')}) does not publish ${missing.join(', ')}: the trigger leaves it out of every event, so the consumer would blank the column on every login. Add ${missing.join(', ')} to publishedAttributes, or remove the mapping from usersColumnMap`,
+    );
+  }
+};
+
+const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+/** A list of IAM role ARNs (tokens are left to the deployment). */
+const roleArns = (prop: string, arns: readonly string[] | undefined): void => {
+  for (const arn of arns ?? []) {
+    if (!Token.isUnresolved(arn) && !ROLE_ARN.test(arn)) {
+      throw new InvalidStackPropsError(
+        `${prop} must hold IAM role ARNs (arn:aws:iam::<account>:role/<name>), got "${arn}"`,
+      );
+    }
+  }
 };
 
 // Context values reach these props unchecked (`-c logLevel=…`), hence the runtime checks.

@@ -203,17 +203,27 @@ const publishedAttributes = (env: Env): string[] => {
 };
 
 /**
- * Every attribute the column map reads must be published: the trigger drops the others, so the
- * column would be written NULL on every login.
+ * The attributes a column map reads that the published list leaves out. The trigger drops
+ * every attribute it does not publish, so such a column would be written NULL on every login.
+ * The consumer refuses to start with one (below) and the CDK stack refuses to synthesize.
+ *
+ * @example
+ * unpublishedAttributes({ 'attributes.custom:tenant': 'tenant' }, ['email']); // ['custom:tenant']
  */
+export const unpublishedAttributes = (
+  map: Readonly<Record<string, string>>,
+  published: readonly string[],
+): string[] =>
+  Object.keys(map)
+    .filter((field) => field.startsWith('attributes.'))
+    .map((field) => field.slice('attributes.'.length))
+    .filter((attribute) => !published.includes(attribute));
+
 const checkMappedAttributesPublished = (
   map: Readonly<Record<string, string>>,
   published: readonly string[],
 ): void => {
-  const missing = Object.keys(map)
-    .filter((field) => field.startsWith('attributes.'))
-    .map((field) => field.slice('attributes.'.length))
-    .filter((attribute) => !published.includes(attribute));
+  const missing = unpublishedAttributes(map, published);
   if (missing.length > 0) {
     throw new ConfigurationError(
       'USERS_COLUMN_MAP',

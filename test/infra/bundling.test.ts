@@ -17,6 +17,7 @@ const HANDLER_ENV = {
   SYNC_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/cognito-hasura-sync-user-sync',
   HASURA_GRAPHQL_ENDPOINT: HASURA_ENDPOINT,
   HASURA_ADMIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-AbC123',
+  USER_POOL_IDS: 'eu-west-1_AbCdEf123',
 };
 
 describe('Class: SyncFunction (bundled by the local esbuild)', () => {
