@@ -18,6 +18,10 @@ const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as c
  * - `LOCAL_VISIBILITY_TIMEOUT_SECONDS`: default 10 (AWS: 180);
  * - `POWERTOOLS_LOG_LEVEL`: the services' log level, default `ERROR` (fallbacks, retries and
  *   failures are counted in the summary; lost events and errors still print).
+ * - `USER_POOL_IDS`: the pools whose events the consumer applies; default the simulated pool
+ *   (`LOCAL_SETTINGS.simulatedUserPoolId`) and the pool the stack creates in moto;
+ * - `EVENT_SOURCE`, `PUBLISHED_ATTRIBUTES`: read by the trigger and the consumer alike, so the two
+ *   always agree (as the CDK stack sets both from one prop).
  * The whole environment is also handed to the services, which read their own settings from it.
  *
  * @throws {@link ConfigurationError} naming the variable that is invalid.
