@@ -56,6 +56,26 @@ describe('Function: stackPropsFromContext', () => {
     expect(props.archiveRetention?.toDays()).toBe(Duration.days(90).toDays());
   });
 
+  it('reads the roles that may publish login events and replay dead letters', () => {
+    // Act
+    const props = stackPropsFromContext(
+      contextOf({
+        publisherRoleArns:
+          'arn:aws:iam::123456789012:role/backfill, arn:aws:iam::123456789012:role/reconcile',
+        dlqReplayRoleArns: ['arn:aws:iam::123456789012:role/ops'],
+      }),
+    );
+
+    // Assess
+    expect(props).toMatchObject({
+      publisherRoleArns: [
+        'arn:aws:iam::123456789012:role/backfill',
+        'arn:aws:iam::123456789012:role/reconcile',
+      ],
+      dlqReplayRoleArns: ['arn:aws:iam::123456789012:role/ops'],
+    });
+  });
+
   it('takes JSON arrays and booleans from cdk.json', () => {
     // Act
     const read = contextOf({ subscriberAccountIds: ['111122223333'], nag: false });
