@@ -23,11 +23,18 @@ export interface AwsClientOptions {
    * @default - `AWS_ENDPOINT_URL` (read by the SDK itself, with the per-service variants), else AWS
    */
   readonly endpoint?: string;
+  /**
+   * Named profile of the shared config and credentials files (`--profile`).
+   * @default - `AWS_PROFILE`, else none (the SDK's chain without a profile)
+   */
+  readonly profile?: string;
 }
 
 /**
- * Creates the SQS, EventBridge and Cognito clients once. Credentials come from the SDK's default
- * chain (environment, profile, SSO, container/instance role); the endpoint from
+ * Creates the SQS, EventBridge and Cognito clients once. Credentials follow the SDK's default
+ * chain and its precedence: a profile (`--profile`, else `AWS_PROFILE`) wins over the key
+ * variables, then `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, SSO, container/instance role; the
+ * endpoint from
  * `AWS_ENDPOINT_URL_<SERVICE>` (`_SQS`, `_EVENTBRIDGE`, `_COGNITO_IDENTITY_PROVIDER`), then
  * `AWS_ENDPOINT_URL`, as the SDK resolves them, so the same command targets moto, LocalStack or AWS. Timeouts are bounded so a dead endpoint fails in seconds, not minutes.
  */
@@ -40,10 +47,13 @@ export const createAwsClients = (env: Env, options: AwsClientOptions = {}): AwsC
     (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true'
       ? undefined
       : (env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL));
-  // Same precedence as the SDK's default chain (environment first); reading the given env keeps
-  // an injected one authoritative. Without keys there, the chain goes on (profile, SSO, role).
+  // The SDK's default chain skips the key variables when a profile is set (AWS_PROFILE wins, with
+  // a warning); a profile therefore goes to the SDK, which resolves it from the shared files.
+  // Without one, the keys of the given env are used first (keeping an injected env authoritative)
+  // and the chain goes on from there (SSO, container or instance role).
+  const profile = options.profile ?? (env.AWS_PROFILE || undefined);
   const credentials =
-    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+    !profile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
       ? {
           accessKeyId: env.AWS_ACCESS_KEY_ID,
           secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
@@ -53,6 +63,7 @@ export const createAwsClients = (env: Env, options: AwsClientOptions = {}): AwsC
   const config = {
     ...(region ? { region } : {}),
     ...(credentials ? { credentials } : {}),
+    ...(profile ? { profile } : {}),
     maxAttempts: 3,
     // requestTimeout covers a 20 s long poll of ReceiveMessage.
     requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),

@@ -7,6 +7,7 @@ import {
   type EventBridgeClient,
   PutEventsCommand,
   type PutEventsRequestEntry,
+  type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
 import { backfillEvent, toPutEventsEntry } from './backfillEvent.js';
 import { type BackfillCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
@@ -43,15 +44,35 @@ export interface BackfillOptions {
    * @default 5
    */
   readonly maxAttempts?: number;
+  /**
+   * Page through the pool and build every event, but publish nothing and write no checkpoint;
+   * `wouldPublish` counts the events and `samples` shows a few (no attribute values).
+   * @default false
+   */
+  readonly dryRun?: boolean;
   /** Stops after the current page (SIGINT); the checkpoint lets `--resume` continue. */
   readonly signal?: AbortSignal;
   /** Called after every page. */
   readonly onPage?: (state: BackfillResult) => void;
 }
 
+/** What a dry run shows of an event it would publish: ids and dates, attribute names only. */
+export interface BackfillSample {
+  readonly eventId: string;
+  readonly sub: string;
+  readonly authenticatedAt: string;
+  readonly attributeNames: readonly string[];
+}
+
 /** What {@link backfill} did. */
 export interface BackfillResult {
   readonly userPoolId: string;
+  /** True for a dry run: nothing was published, no checkpoint written. */
+  readonly dryRun: boolean;
+  /** Events a dry run would have published (0 otherwise). */
+  wouldPublish: number;
+  /** A few events of a dry run (empty otherwise). */
+  readonly samples: BackfillSample[];
   /** Whether this run continued a checkpoint. */
   readonly resumed: boolean;
   /** Pages fully published, including those of earlier runs. */
@@ -70,6 +91,9 @@ export interface BackfillResult {
   estimatedUsers?: number;
 }
 
+/** Events a dry run shows. */
+const DRY_RUN_SAMPLES = 3;
+
 /**
  * Publishes one `UserAuthenticated` event (trigger source `Backfill`) per user of a pool: pages
  * through `ListUsers` under a rate limit, sends 10 entries per `PutEvents`, retries the entries
@@ -84,8 +108,12 @@ export const backfill = async (
   const start: BackfillCheckpoint | undefined = options.resume
     ? await readCheckpoint(options.checkpointPath, options.userPoolId)
     : undefined;
+  const dryRun = options.dryRun ?? false;
   const result: BackfillResult = {
     userPoolId: options.userPoolId,
+    dryRun,
+    wouldPublish: 0,
+    samples: [],
     resumed: start !== undefined,
     pages: start?.pages ?? 0,
     published: start?.published ?? 0,
@@ -125,8 +153,29 @@ export const backfill = async (
         userPoolId: options.userPoolId,
         attributes: options.attributes,
       });
-      if (detail) entries.push(toPutEventsEntry(detail, options));
-      else result.skipped += 1;
+      if (!detail) {
+        result.skipped += 1;
+        continue;
+      }
+      entries.push(toPutEventsEntry(detail, options));
+      if (dryRun && result.samples.length < DRY_RUN_SAMPLES) {
+        result.samples.push({
+          eventId: detail.eventId,
+          sub: detail.sub,
+          authenticatedAt: detail.authenticatedAt,
+          attributeNames: Object.keys(detail.attributes),
+        });
+      }
+    }
+    if (dryRun) {
+      // Nothing published, nothing checkpointed: a real run starts where this one started.
+      result.wouldPublish += entries.length;
+      result.pages += 1;
+      token = page.PaginationToken || undefined;
+      result.complete = token === undefined;
+      options.onPage?.(result);
+      if (result.complete) return result;
+      continue;
     }
     const failed = await publishAll(clients.eventBridge, entries, options.maxAttempts ?? 5);
     if (failed > 0) {
@@ -153,8 +202,25 @@ export const backfill = async (
 };
 
 /**
+ * The entries of a `PutEvents` call with `FailedEntryCount > 0` that did not get through. The
+ * response's `Entries` are in request order and the failed ones carry an `ErrorCode`; when the
+ * response has no `Entries`, or not one per request entry, nothing tells which entries were
+ * accepted, so every entry counts as failed (retried; a duplicate is harmless downstream).
+ */
+const stillFailing = (
+  sent: PutEventsRequestEntry[],
+  results: readonly PutEventsResultEntry[] | undefined,
+): PutEventsRequestEntry[] => {
+  if (!results || results.length !== sent.length) return sent;
+  const failed = sent.filter((_, index) => results[index]?.ErrorCode !== undefined);
+  // FailedEntryCount > 0 but no entry says which: trust the count, not the silence.
+  return failed.length > 0 ? failed : sent;
+};
+
+/**
  * Publishes entries 10 per `PutEvents` call; entries the response marks failed (throttling,
- * internal errors) are retried with exponential backoff and jitter.
+ * internal errors) are retried with exponential backoff and jitter. A response with
+ * `FailedEntryCount > 0` that does not say which entries failed counts all of them as failed.
  *
  * @returns how many entries still failed after `maxAttempts`.
  */
@@ -172,8 +238,7 @@ export const publishAll = async (
         pending = [];
         break;
       }
-      // Entries in the response are in request order; failed ones carry an ErrorCode.
-      pending = pending.filter((_, index) => response.Entries?.[index]?.ErrorCode !== undefined);
+      pending = stillFailing(pending, response.Entries);
       if (attempt >= maxAttempts) break;
       await sleep(Math.min(100 * 2 ** attempt, 5_000) * (0.5 + Math.random() / 2));
     }

@@ -19,7 +19,7 @@ export interface CliContext {
   readonly stderr: ProgressStream;
   /** Aborted on SIGINT / SIGTERM: long commands stop after their current step. */
   readonly signal: AbortSignal;
-  /** The AWS clients, created on first use with the global `--region` / `--endpoint-url`. */
+  /** The AWS clients, created on first use with the global `--region` / `--endpoint-url` / `--profile`. */
   clients(): AwsClients;
   /** The explicit AWS endpoint (`--endpoint-url`, else `AWS_ENDPOINT_URL`), if any. */
   endpoint(): string | undefined;
@@ -39,7 +39,7 @@ export interface CommonOptions {
 
 /**
  * Builds a context whose clients are created lazily, with the global options known only after
- * parsing (`--region`, `--endpoint-url`).
+ * parsing (`--region`, `--endpoint-url`, `--profile`).
  */
 export const createContext = (io: {
   env: Env;

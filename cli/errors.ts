@@ -12,8 +12,10 @@ export const ExitCode = {
   Usage: 2,
   /** The endpoint failed or does not support the operation (moto without `StartMessageMoveTask` …). */
   Endpoint: 3,
-  /** Interrupted by SIGINT / SIGTERM before the work was complete. */
+  /** Interrupted by SIGINT (Ctrl-C) before the work was complete: 128 + 2. */
   Interrupted: 130,
+  /** Stopped by SIGTERM (after finishing its current step cleanly): 128 + 15. */
+  Terminated: 143,
 } as const;
 
 /** One of the {@link ExitCode} values. */
@@ -24,6 +26,22 @@ export class UsageError extends SyncError {
   public constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * The command refuses to do what was asked because it could harm a live system (a non-local
+ * endpoint for `simulate`, a queue that is not the destination's DLQ for `replay-dlq`); the
+ * message names the flag that overrides the guard. Exit code 2.
+ */
+export class RefusedError extends SyncError {
+  /** The flag that confirms the operator means it, e.g. `--yes` or `--force`. */
+  public readonly override: string;
+
+  public constructor(override: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RefusedError';
+    this.override = override;
   }
 }
 
@@ -43,6 +61,10 @@ export class UnsupportedOperationError extends SyncError {
 export const isUsageError = (error: unknown): error is UsageError =>
   error instanceof Error && error.name === 'UsageError';
 
+/** Type guard for {@link RefusedError}, by name so it works across realms. */
+export const isRefusedError = (error: unknown): error is RefusedError =>
+  error instanceof Error && error.name === 'RefusedError';
+
 /** Type guard for {@link UnsupportedOperationError}, by name so it works across realms. */
 export const isUnsupportedOperationError = (error: unknown): error is UnsupportedOperationError =>
   error instanceof Error && error.name === 'UnsupportedOperationError';
@@ -59,23 +81,65 @@ export const isAwsError = (error: unknown): boolean =>
     error.name === 'CredentialsProviderError');
 
 /**
- * Maps a thrown value to the exit code and the one line the CLI prints for it.
- * Never includes a stack: operators get a sentence, not a trace.
+ * The machine-readable `code` of a `--json` error object: one stable word per kind of failure,
+ * so scripts branch on it instead of parsing the message.
  */
-export const toExitOutcome = (error: unknown): { code: ExitCodeValue; message: string } => {
-  if (isUsageError(error)) return { code: ExitCode.Usage, message: error.message };
-  if (isUnsupportedOperationError(error))
-    return { code: ExitCode.Endpoint, message: error.message };
+export const ErrorCode = {
+  /** Bad arguments: unknown option, queue, archive, a value out of range (exit 2). */
+  Usage: 'usage',
+  /** A guard refused the operation; the message names the override flag (exit 2). */
+  Refused: 'refused',
+  /** Missing or invalid configuration (exit 2). */
+  Configuration: 'configuration',
+  /** The endpoint cannot be reached (exit 3). */
+  Unreachable: 'endpoint-unreachable',
+  /** An AWS call failed (exit 3). */
+  Aws: 'aws-error',
+  /** The endpoint does not support the operation (exit 3). */
+  Unsupported: 'unsupported',
+  /** Anything else (exit 1). */
+  Failed: 'failed',
+} as const;
+
+/** One of the {@link ErrorCode} values. */
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** What the CLI reports for a thrown value: exit code, `--json` code and one line. */
+export interface ExitOutcome {
+  readonly code: ExitCodeValue;
+  readonly errorCode: ErrorCodeValue;
+  readonly message: string;
+}
+
+/**
+ * Maps a thrown value to the exit code, the `--json` error code and the one line the CLI prints
+ * for it. Never includes a stack: operators get a sentence, not a trace.
+ */
+export const toExitOutcome = (error: unknown): ExitOutcome => {
+  if (isRefusedError(error)) {
+    return { code: ExitCode.Usage, errorCode: ErrorCode.Refused, message: error.message };
+  }
+  if (isUsageError(error)) {
+    return { code: ExitCode.Usage, errorCode: ErrorCode.Usage, message: error.message };
+  }
+  if (isUnsupportedOperationError(error)) {
+    return { code: ExitCode.Endpoint, errorCode: ErrorCode.Unsupported, message: error.message };
+  }
   if (error instanceof Error && error.name === 'ConfigurationError') {
-    return { code: ExitCode.Usage, message: error.message };
+    return { code: ExitCode.Usage, errorCode: ErrorCode.Configuration, message: error.message };
   }
   if (error instanceof Error && /^Region is missing/.test(error.message)) {
-    return { code: ExitCode.Usage, message: 'no AWS region: set AWS_REGION or pass --region' };
+    return {
+      code: ExitCode.Usage,
+      errorCode: ErrorCode.Configuration,
+      message: 'no AWS region: set AWS_REGION or pass --region',
+    };
   }
   const network = (error as { code?: string } | undefined)?.code;
   if (network && ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT'].includes(network)) {
     return {
       code: ExitCode.Endpoint,
+      errorCode: ErrorCode.Unreachable,
       message: `cannot reach the AWS endpoint: ${oneLine((error as Error).message)}`,
     };
   }
@@ -84,11 +148,12 @@ export const toExitOutcome = (error: unknown): { code: ExitCodeValue; message: s
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return {
       code: ExitCode.Endpoint,
+      errorCode: ErrorCode.Aws,
       message: `AWS call failed: ${(error as Error).name}: ${oneLine(message)}${cause ? ` (${cause})` : ''}`,
     };
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return { code: ExitCode.Failed, message: oneLine(message) };
+  return { code: ExitCode.Failed, errorCode: ErrorCode.Failed, message: oneLine(message) };
 };
 
 /** Collapses a multi-line message into one line. */

@@ -7,8 +7,16 @@ import { replayDlqCommand } from './commands/replayDlqCommand.js';
 import { simulateCommand } from './commands/simulateCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
 import { type CliContext, createContext } from './context.js';
-import { ExitCode, type ExitCodeValue, oneLine, toExitOutcome } from './errors.js';
+import {
+  ErrorCode,
+  type ErrorCodeValue,
+  ExitCode,
+  type ExitCodeValue,
+  oneLine,
+  toExitOutcome,
+} from './errors.js';
 import type { ProgressStream } from './progress.js';
+import { cliVersion } from './version.js';
 
 /** The process pieces {@link runCli} uses; tests pass their own. */
 export interface CliIo {
@@ -20,11 +28,27 @@ export interface CliIo {
   readonly stderr?: ProgressStream;
   /** @default - aborted on SIGINT/SIGTERM */
   readonly signal?: AbortSignal;
+  /**
+   * Which signal aborted `signal`, read when the command returns: `SIGTERM` turns an
+   * interrupted run's exit code into 143. Only used with an injected `signal`.
+   * @default - the signal the CLI's own handlers received
+   */
+  readonly abortedBy?: () => NodeJS.Signals | undefined;
   /** @default - created from the environment and the global options */
   readonly clients?: AwsClients;
 }
 
 const PROGRAM_NAME = 'cognito-hasura-sync';
+
+/**
+ * Whether `--json` is among the arguments (before a `--` terminator). Read from argv rather than
+ * from the parsed options, so an error that stops parsing (unknown option, bad value) is
+ * reported as JSON too.
+ */
+const jsonRequested = (argv: readonly string[]): boolean => {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+};
 
 /** Builds the commander program with every command, wired to `context`. */
 export const buildProgram = (context: CliContext): Command => {
@@ -34,10 +58,15 @@ export const buildProgram = (context: CliContext): Command => {
     )
     .option('--region <region>', 'AWS region (default: AWS_REGION, then the SDK chain)')
     .option('--endpoint-url <url>', 'AWS endpoint, e.g. moto (default: AWS_ENDPOINT_URL)')
+    .option(
+      '--profile <name>',
+      'named profile of the AWS shared config/credentials files (default: AWS_PROFILE); wins over AWS_ACCESS_KEY_ID, as in the SDK',
+    )
+    .version(cliVersion(), '-V, --version', 'print the version and exit')
     .showSuggestionAfterError()
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 work partly or wholly failed, 2 bad arguments, 3 endpoint error or unsupported operation, 130 interrupted.',
+      '\nExit codes: 0 ok, 1 work partly or wholly failed, 2 bad arguments or refused, 3 endpoint error or unsupported operation, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.\nWith --json, an error is also one JSON object on stdout: {"error": "...", "code": "..."}.',
     );
   for (const make of [
     replayDlqCommand,
@@ -53,7 +82,9 @@ export const buildProgram = (context: CliContext): Command => {
 
 /**
  * Runs the CLI with `argv` (without the node and script entries) and resolves to the exit code.
- * Never throws and never prints a stack: errors become one line on stderr.
+ * Never throws and never prints a stack: errors become one line on stderr and, with `--json`,
+ * also one `{"error", "code"}` object on stdout. SIGINT and SIGTERM let the command finish its
+ * current step (a replay never deletes before it sent), then it exits 130 or 143.
  *
  * @example
  * process.exitCode = await runCli(process.argv.slice(2));
@@ -62,15 +93,31 @@ export const runCli = async (argv: readonly string[], io: CliIo = {}): Promise<E
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const controller = new AbortController();
-  const onSignal = (): void => {
-    // A second Ctrl-C exits at once.
-    if (controller.signal.aborted) process.exit(ExitCode.Interrupted);
+  let received: NodeJS.Signals | undefined;
+  const exitCodeOf = (signal: NodeJS.Signals): ExitCodeValue =>
+    signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // A second signal exits at once.
+    if (controller.signal.aborted) process.exit(exitCodeOf(signal));
+    received = signal;
     controller.abort();
   };
   if (!io.signal) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
+  const abortedBy = io.abortedBy ?? (() => received);
+  // SIGTERM (a scheduler, a container stop) ends with 143 once the command stopped cleanly.
+  const finalCode = (code: ExitCodeValue): ExitCodeValue =>
+    abortedBy() === 'SIGTERM' && (code === ExitCode.Interrupted || code === ExitCode.Ok)
+      ? ExitCode.Terminated
+      : code;
+  const json = jsonRequested(argv);
+  const fail = (code: ExitCodeValue, errorCode: ErrorCodeValue, message: string) => {
+    stderr.write(`${PROGRAM_NAME}: ${message}\n`);
+    if (json) stdout.write(`${JSON.stringify({ error: message, code: errorCode })}\n`);
+    return code;
+  };
   let program: Command | undefined;
   const context = createContext({
     env: io.env ?? process.env,
@@ -79,10 +126,12 @@ export const runCli = async (argv: readonly string[], io: CliIo = {}): Promise<E
     signal: io.signal ?? controller.signal,
     ...(io.clients ? { clients: io.clients } : {}),
     clientOptions: () => {
-      const global = program?.opts<{ region?: string; endpointUrl?: string }>() ?? {};
+      const global =
+        program?.opts<{ region?: string; endpointUrl?: string; profile?: string }>() ?? {};
       return {
         ...(global.region ? { region: global.region } : {}),
         ...(global.endpointUrl ? { endpoint: global.endpointUrl } : {}),
+        ...(global.profile ? { profile: global.profile } : {}),
       };
     },
   });
@@ -98,7 +147,7 @@ export const runCli = async (argv: readonly string[], io: CliIo = {}): Promise<E
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return context.exitCode;
+    return finalCode(context.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help, --version, and `help` print and end with 0.
@@ -106,15 +155,14 @@ export const runCli = async (argv: readonly string[], io: CliIo = {}): Promise<E
       if (error.code === 'commander.executeSubCommandAsync' || error.code === 'commander.help') {
         return ExitCode.Ok;
       }
-      stderr.write(`${PROGRAM_NAME}: ${oneLine(error.message.replace(/^error: /, ''))}\n`);
-      return ExitCode.Usage;
+      return fail(ExitCode.Usage, ErrorCode.Usage, oneLine(error.message.replace(/^error: /, '')));
     }
     const outcome = toExitOutcome(error);
-    stderr.write(`${PROGRAM_NAME}: ${outcome.message}\n`);
+    const code = fail(outcome.code, outcome.errorCode, outcome.message);
     if (context.env.CLI_DEBUG === '1' && error instanceof Error && error.stack) {
       stderr.write(`${error.stack}\n`);
     }
-    return outcome.code;
+    return code;
   } finally {
     if (!io.signal) {
       process.removeListener('SIGINT', onSignal);

@@ -5,7 +5,7 @@ import {
   type QueueAttributeName,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { UsageError } from './errors.js';
+import { RefusedError, UsageError } from './errors.js';
 
 /** True when `value` looks like a queue URL rather than a queue name. */
 export const isQueueUrl = (value: string): boolean => /^https?:\/\//.test(value);
@@ -107,3 +107,86 @@ export const findSourceQueue = async (sqs: SQSClient, dlqUrl: string): Promise<s
 
 /** The last path segment of a queue URL (its name). */
 export const queueName = (url: string): string => url.replace(/\/+$/, '').split('/').pop() ?? url;
+
+/** What {@link checkDeadLetterQueueOf} found. */
+export interface DeadLetterLink {
+  /** ARN of the queue given as the DLQ. */
+  readonly dlqArn: string;
+  /** ARN of the destination queue. */
+  readonly destinationArn: string;
+  /** `deadLetterTargetArn` of the destination's redrive policy, if it has one. */
+  readonly destinationTargetArn?: string;
+  /** True when the destination's redrive policy names the DLQ. */
+  readonly linked: boolean;
+  /** The DLQ's own `RedrivePolicy`: receives while scanning it count towards its maxReceiveCount. */
+  readonly dlqRedrivePolicy?: string;
+}
+
+const deadLetterTargetOf = (redrivePolicy: string | undefined): string | undefined => {
+  if (!redrivePolicy) return undefined;
+  try {
+    const target = (JSON.parse(redrivePolicy) as { deadLetterTargetArn?: unknown })
+      .deadLetterTargetArn;
+    return typeof target === 'string' ? target : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Reads whether `dlqUrl` is the dead-letter queue of `destinationUrl`: the destination's
+ * `RedrivePolicy.deadLetterTargetArn` must equal the DLQ's ARN. This reads the policy itself
+ * (`GetQueueAttributes`, immediately consistent) rather than `ListDeadLetterSourceQueues`, whose
+ * answer can lag a policy change; it receives nothing, so it moves no message towards any DLQ.
+ */
+export const checkDeadLetterQueueOf = async (
+  sqs: SQSClient,
+  dlqUrl: string,
+  destinationUrl: string,
+): Promise<DeadLetterLink> => {
+  const attributesOf = async (url: string) =>
+    (
+      await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['QueueArn', 'RedrivePolicy'],
+        }),
+      )
+    ).Attributes ?? {};
+  const [dlq, destination] = await Promise.all([
+    attributesOf(dlqUrl),
+    attributesOf(destinationUrl),
+  ]);
+  const dlqArn = dlq.QueueArn ?? '';
+  const destinationTargetArn = deadLetterTargetOf(destination.RedrivePolicy);
+  return {
+    dlqArn,
+    destinationArn: destination.QueueArn ?? '',
+    ...(destinationTargetArn ? { destinationTargetArn } : {}),
+    linked: dlqArn !== '' && destinationTargetArn === dlqArn,
+    ...(dlq.RedrivePolicy ? { dlqRedrivePolicy: dlq.RedrivePolicy } : {}),
+  };
+};
+
+/**
+ * Refuses a replay from `dlqUrl` to `destinationUrl` unless the first is the second's dead-letter
+ * queue. Pointed at a live queue, a replay would drain it into another queue, and its scans'
+ * receives would push that queue's good messages towards its own DLQ.
+ *
+ * @throws {@link RefusedError} naming both queues, what the destination's policy names, and `--force`.
+ */
+export const assertDeadLetterQueueOf = async (
+  sqs: SQSClient,
+  dlqUrl: string,
+  destinationUrl: string,
+): Promise<DeadLetterLink> => {
+  const link = await checkDeadLetterQueueOf(sqs, dlqUrl, destinationUrl);
+  if (link.linked) return link;
+  const names = link.destinationTargetArn
+    ? `its RedrivePolicy names ${link.destinationTargetArn}`
+    : 'it has no RedrivePolicy';
+  throw new RefusedError(
+    '--force',
+    `--dlq ${queueName(dlqUrl)} is not the dead-letter queue of --to ${queueName(destinationUrl)} (${names}): replaying would drain ${queueName(dlqUrl)}, which may be a live queue. Check --dlq and --to, or pass --force to move its messages anyway`,
+  );
+};

@@ -34,6 +34,11 @@ export interface ReplayArchiveOptions {
    * @default 3600000
    */
   readonly timeoutMs?: number;
+  /**
+   * Check the archive, rule and bus and return the replay that would start, without starting it.
+   * @default false
+   */
+  readonly dryRun?: boolean;
   /** Stops following the replay (it keeps running in EventBridge). */
   readonly signal?: AbortSignal;
   /** Called after every `DescribeReplay`. */
@@ -43,8 +48,11 @@ export interface ReplayArchiveOptions {
 /** What {@link replayArchive} saw. */
 export interface ReplayArchiveResult {
   readonly replayName: string;
+  /** Empty for a dry run (no replay exists). */
   readonly replayArn: string;
-  /** COMPLETED, FAILED, CANCELLED, or STARTING/RUNNING when following stopped early. */
+  /** True when nothing was started (`dryRun`). */
+  readonly dryRun: boolean;
+  /** COMPLETED, FAILED, CANCELLED, STARTING/RUNNING when following stopped early, DRY_RUN. */
   readonly state: string;
   readonly stateReason?: string;
   readonly ruleArn: string;
@@ -58,7 +66,8 @@ const FINAL_STATES = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 /**
  * Starts an EventBridge archive replay of `[from, to]` whose destination is limited to the sync
  * rule (`FilterArns`), so other subscribers of the bus do not receive the events twice, then
- * follows it with `DescribeReplay` until it is COMPLETED, FAILED or CANCELLED.
+ * follows it with `DescribeReplay` until it is COMPLETED, FAILED or CANCELLED. With `dryRun` it
+ * checks the archive, rule and bus and returns without starting anything.
  *
  * moto 5.2.5 replays synchronously, ignores the time window AND `FilterArns` (every archived
  * event goes to every matching rule); AWS honours both.
@@ -85,17 +94,27 @@ export const replayArchive = async (
     .catch(notFound(`--bus: unknown event bus "${options.eventBusName}"`));
   const archiveArn = archive.ArchiveArn ?? '';
   const ruleArn = rule.Arn ?? '';
+  const request = {
+    ReplayName: options.replayName,
+    Description: 'cognito-hasura-sync replay-archive',
+    EventSourceArn: archiveArn,
+    EventStartTime: options.from,
+    EventEndTime: options.to,
+    Destination: { Arn: bus.Arn ?? archive.EventSourceArn ?? '', FilterArns: [ruleArn] },
+  };
+  if (options.dryRun) {
+    return {
+      replayName: options.replayName,
+      replayArn: '',
+      dryRun: true,
+      state: 'DRY_RUN',
+      ruleArn,
+      archiveArn,
+      ...(archive.EventCount !== undefined ? { eventCountInArchive: archive.EventCount } : {}),
+    };
+  }
 
-  const started = await eventBridge.send(
-    new StartReplayCommand({
-      ReplayName: options.replayName,
-      Description: 'cognito-hasura-sync replay-archive',
-      EventSourceArn: archiveArn,
-      EventStartTime: options.from,
-      EventEndTime: options.to,
-      Destination: { Arn: bus.Arn ?? archive.EventSourceArn ?? '', FilterArns: [ruleArn] },
-    }),
-  );
+  const started = await eventBridge.send(new StartReplayCommand(request));
 
   const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
   for (;;) {
@@ -108,6 +127,7 @@ export const replayArchive = async (
       return {
         replayName: options.replayName,
         replayArn: replay.ReplayArn ?? started.ReplayArn ?? '',
+        dryRun: false,
         state,
         ruleArn,
         archiveArn,

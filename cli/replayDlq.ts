@@ -48,6 +48,20 @@ export interface ReplayDlqOptions {
    */
   readonly waitTimeSeconds?: number;
   /**
+   * At most this many receives, however the DLQ behaves (new messages arriving as fast as they
+   * are scanned, a receive that never comes back empty): the scan stops with
+   * `stoppedBecause: 'receive-limit'`.
+   * @default - no limit (the scan still ends when receives bring only messages already seen)
+   */
+  readonly maxReceives?: number;
+  /**
+   * Receives in a row that bring only messages already seen after which the scan stops
+   * (`stoppedBecause: 'wrapped'`): the held messages came back after their visibility timeout,
+   * so the scan has gone round the queue.
+   * @default 2
+   */
+  readonly repeatReceivesToStop?: number;
+  /**
    * Samples kept for the report.
    * @default 3
    */
@@ -58,11 +72,25 @@ export interface ReplayDlqOptions {
   readonly onProgress?: (result: ReplayDlqResult) => void;
 }
 
+/**
+ * Why a scan ended: `empty` a receive came back empty (the DLQ was read to its end), `max`
+ * `--max` reached, `wrapped` receives brought only messages already seen (they came back after
+ * their visibility timeout), `receive-limit` the bounded number of receives was reached,
+ * `interrupted` the signal.
+ */
+export type ScanStop = 'empty' | 'max' | 'wrapped' | 'receive-limit' | 'interrupted';
+
 /** What {@link replayDlq} did. */
 export interface ReplayDlqResult {
   readonly dryRun: boolean;
   /** Distinct messages received from the DLQ. */
   scanned: number;
+  /** ReceiveMessage calls made. */
+  receives: number;
+  /** Messages received again after their visibility timeout (already scanned). */
+  repeats: number;
+  /** Why the scan ended. */
+  stoppedBecause: ScanStop;
   /** Messages that matched the filter (all, without `--user`). */
   matched: number;
   /** Messages sent to the destination and deleted from the DLQ. */
@@ -95,6 +123,10 @@ const MAX_BATCH_BYTES = 256 * 1024 - 4096;
  * duplicate a message but never lose one; the consumer is idempotent, so a duplicate is harmless.
  * Messages the filter skips are held invisible during the scan (so the scan advances) and released
  * with visibility 0 at the end, including on SIGINT.
+ *
+ * The scan is bounded: it ends at an empty receive, at `max`, when receives bring only messages
+ * already seen (held messages whose visibility timeout ran out during a long scan), or after
+ * `maxReceives`; `stoppedBecause` says which.
  */
 export const replayDlq = async (
   sqs: SQSClient,
@@ -111,6 +143,9 @@ export const replayDlq = async (
   const result: ReplayDlqResult = {
     dryRun,
     scanned: 0,
+    receives: 0,
+    repeats: 0,
+    stoppedBecause: 'empty',
     matched: 0,
     moved: 0,
     duplicated: 0,
@@ -126,14 +161,26 @@ export const replayDlq = async (
       held.set(message.MessageId, message.ReceiptHandle);
   };
 
+  const maxReceives = options.maxReceives ?? Number.POSITIVE_INFINITY;
+  const repeatReceivesToStop = options.repeatReceivesToStop ?? 2;
+  let repeatOnly = 0;
   try {
     for (;;) {
       if (options.signal?.aborted) {
         result.interrupted = true;
+        result.stoppedBecause = 'interrupted';
         break;
       }
       const wanted = max - (dryRun ? result.matched : result.moved + result.failed);
-      if (wanted <= 0) break;
+      if (wanted <= 0) {
+        result.stoppedBecause = 'max';
+        break;
+      }
+      if (result.receives >= maxReceives) {
+        result.stoppedBecause = 'receive-limit';
+        break;
+      }
+      result.receives += 1;
       const { Messages: messages = [] } = await sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: options.dlqUrl,
@@ -144,16 +191,22 @@ export const replayDlq = async (
           MessageSystemAttributeNames: ['All'],
         }),
       );
-      if (messages.length === 0) break;
+      if (messages.length === 0) {
+        result.stoppedBecause = 'empty';
+        break;
+      }
 
       const toMove: Message[] = [];
+      let fresh = 0;
       for (const message of messages) {
         const id = message.MessageId ?? '';
         // A message seen before came back after its visibility timeout: hold it again.
         if (seen.has(id)) {
+          result.repeats += 1;
           hold(message);
           continue;
         }
+        fresh += 1;
         seen.add(id);
         result.scanned += 1;
         if (options.user && !isMessageOfUser(message, options.user)) {
@@ -177,6 +230,13 @@ export const replayDlq = async (
         await moveBatch(sqs, options, batch, fifo, result, hold);
       }
       options.onProgress?.(result);
+      // Only messages already seen: the scan went round the queue (a DLQ bigger than one
+      // visibility timeout's scan would otherwise be read forever and never come back empty).
+      repeatOnly = fresh === 0 ? repeatOnly + 1 : 0;
+      if (repeatOnly >= repeatReceivesToStop) {
+        result.stoppedBecause = 'wrapped';
+        break;
+      }
     }
   } finally {
     await release(sqs, options.dlqUrl, [...held.values()]);

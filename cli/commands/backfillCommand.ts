@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { COGNITO_ATTRIBUTE_NAME } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
 import { backfill } from '../backfill.js';
 import { type CliContext, type CommonOptions, withCommonOptions, writeResult } from '../context.js';
@@ -13,12 +14,36 @@ interface BackfillFlags extends CommonOptions {
   readonly attributes?: string[];
   readonly checkpoint: string;
   readonly resume?: boolean;
+  readonly dryRun?: boolean;
   readonly rate: number;
   readonly pageSize: number;
 }
 
 /** Cognito allows 30 ListUsers calls per second per account; stay well below by default. */
 const DEFAULT_LIST_USERS_RATE = 5;
+
+/**
+ * The allow-list of attributes the events carry. It must be the deployment's (the trigger's
+ * `PUBLISHED_ATTRIBUTES`, the stack's `publishedAttributes`): a shorter list would blank mapped
+ * columns, a longer one would publish attributes the deployment keeps out of its events. The
+ * operator's shell cannot be trusted to hold it, so it is a required flag.
+ *
+ * @throws {@link UsageError} when `--attributes` is missing, empty or names no Cognito attribute.
+ */
+export const requireAttributes = (attributes: readonly string[] | undefined): string[] => {
+  if (attributes === undefined || attributes.length === 0) {
+    throw new UsageError(
+      "--attributes is required: give the deployment's allow-list, the post-authentication trigger's PUBLISHED_ATTRIBUTES (the stack's publishedAttributes, default email), e.g. --attributes email,custom:tenant; read it with `aws lambda get-function-configuration --function-name <PostAuthenticationFunctionArn output of the stack> --query Environment.Variables.PUBLISHED_ATTRIBUTES --output text`",
+    );
+  }
+  const bad = attributes.find((name) => !COGNITO_ATTRIBUTE_NAME.test(name));
+  if (bad !== undefined) {
+    throw new UsageError(
+      `--attributes must list Cognito attribute names separated by commas, got "${bad}"`,
+    );
+  }
+  return [...attributes];
+};
 
 /** The `backfill` command: one UserAuthenticated event per Cognito user, resumable. */
 export const backfillCommand = (context: CliContext): Command =>
@@ -35,8 +60,12 @@ export const backfillCommand = (context: CliContext): Command =>
       )
       .option(
         '--attributes <names>',
-        'allow-listed attributes to publish (default: PUBLISHED_ATTRIBUTES or email)',
+        "required: the deployment's allow-list, the post-authentication trigger's PUBLISHED_ATTRIBUTES (e.g. email,custom:tenant)",
         list,
+      )
+      .option(
+        '--dry-run',
+        'page through the pool and count the events, publish nothing, write no checkpoint',
       )
       .option(
         '--checkpoint <path>',
@@ -54,7 +83,7 @@ export const backfillCommand = (context: CliContext): Command =>
   )
     .addHelpText(
       'after',
-      '\nExit codes: 0 every user published, 1 some events failed (run again with --resume), 2 bad arguments, 3 endpoint error, 130 interrupted (resume with --resume).\n\nExample:\n  cognito-hasura-sync backfill --user-pool-id eu-west-1_AbCdEf123 --checkpoint bf.json\n  cognito-hasura-sync backfill --user-pool-id eu-west-1_AbCdEf123 --checkpoint bf.json --resume',
+      '\nExit codes: 0 every user published, 1 some events failed (run again with --resume), 2 bad arguments, 3 endpoint error, 130 interrupted (resume with --resume), 143 SIGTERM (resume with --resume).\n\nExample:\n  cognito-hasura-sync backfill --user-pool-id eu-west-1_AbCdEf123 --attributes email --checkpoint bf.json\n  cognito-hasura-sync backfill --user-pool-id eu-west-1_AbCdEf123 --attributes email --checkpoint bf.json --resume',
     )
     .action(async (flags: BackfillFlags) => {
       const userPoolId = flags.userPoolId ?? context.env.USER_POOL_ID;
@@ -62,10 +91,7 @@ export const backfillCommand = (context: CliContext): Command =>
       if (flags.pageSize > 60) {
         throw new UsageError(`--page-size must be from 1 to 60, got ${flags.pageSize}`);
       }
-      const attributes = flags.attributes ??
-        context.env.PUBLISHED_ATTRIBUTES?.split(',')
-          .map((name) => name.trim())
-          .filter(Boolean) ?? ['email'];
+      const attributes = requireAttributes(flags.attributes);
       const progress = new Progress(context.stderr, {
         label: 'users',
         silent: flags.quiet ?? false,
@@ -77,21 +103,37 @@ export const backfillCommand = (context: CliContext): Command =>
         attributes,
         checkpointPath: flags.checkpoint,
         resume: flags.resume ?? false,
+        dryRun: flags.dryRun ?? false,
         listUsersPerSecond: flags.rate,
         pageSize: flags.pageSize,
         signal: context.signal,
         onPage: (state) => {
           progress.setTotal(state.estimatedUsers);
-          progress.update(state.published, `page ${state.pages}`);
+          progress.update(
+            state.dryRun ? state.wouldPublish : state.published,
+            `page ${state.pages}`,
+          );
         },
       });
       progress.finish();
+      if (result.dryRun) {
+        writeResult(context, flags, { ...result, attributes }, [
+          `dry run of backfill of ${userPoolId}: ${result.wouldPublish} event(s) would be published over ${result.pages} page(s)` +
+            (result.skipped ? `, ${result.skipped} user(s) without sub skipped` : '') +
+            ` with attributes ${attributes.join(',')}` +
+            (result.interrupted ? ' (interrupted)' : '') +
+            '; nothing was published, no checkpoint written',
+          ...result.samples.map((sample) => `  sample ${JSON.stringify(sample)}`),
+        ]);
+        context.exitCode = result.interrupted ? ExitCode.Interrupted : ExitCode.Ok;
+        return;
+      }
       const state = result.complete
         ? 'complete'
         : result.interrupted
           ? 'interrupted: continue with --resume'
           : 'incomplete: continue with --resume';
-      writeResult(context, flags, { ...result, checkpoint: flags.checkpoint }, [
+      writeResult(context, flags, { ...result, attributes, checkpoint: flags.checkpoint }, [
         `backfill of ${userPoolId}: ${result.published} event(s) published over ${result.pages} page(s)` +
           (result.skipped ? `, ${result.skipped} user(s) without sub skipped` : '') +
           (result.failed ? `, ${result.failed} event(s) failed` : '') +

@@ -15,6 +15,7 @@ interface ReplayArchiveFlags extends CommonOptions {
   readonly name?: string;
   readonly pollInterval: number;
   readonly timeout: number;
+  readonly dryRun?: boolean;
 }
 
 /** The `replay-archive` command: EventBridge archive replay of a window to the sync rule only. */
@@ -35,11 +36,15 @@ export const replayArchiveCommand = (context: CliContext): Command =>
       .option('--rule <name>', 'the only rule that receives the replay', pipeline.syncRuleName)
       .option('--name <name>', 'replay name (default: cognito-hasura-sync-<time>)')
       .option('--poll-interval <s>', 'seconds between two DescribeReplay calls', seconds, 2)
-      .option('--timeout <s>', 'stop following after this many seconds', seconds, 3600),
+      .option('--timeout <s>', 'stop following after this many seconds', seconds, 3600)
+      .option(
+        '--dry-run',
+        'check the archive, rule and bus and print the replay that would start; start nothing',
+      ),
   )
     .addHelpText(
       'after',
-      '\nExit codes: 0 COMPLETED, 1 FAILED/CANCELLED, 2 bad arguments, 3 endpoint error, 130 interrupted or timed out (the replay goes on).\nNote: moto replays the whole archive to every rule (ignores the window and FilterArns); AWS does not.\n\nExample:\n  cognito-hasura-sync replay-archive --from 2026-11-26T08:00:00Z --to 2026-11-26T09:00:00Z',
+      '\nExit codes: 0 COMPLETED (or a dry run), 1 FAILED/CANCELLED, 2 bad arguments, 3 endpoint error, 130 interrupted or timed out, 143 SIGTERM (the replay goes on).\nNote: moto replays the whole archive to every rule (ignores the window and FilterArns); AWS does not.\n\nExample:\n  cognito-hasura-sync replay-archive --from 2026-11-26T08:00:00Z --to 2026-11-26T09:00:00Z',
     )
     .action(async (flags: ReplayArchiveFlags) => {
       const to = flags.to ?? new Date();
@@ -59,6 +64,7 @@ export const replayArchiveCommand = (context: CliContext): Command =>
         replayName,
         pollIntervalMs: flags.pollInterval * 1000,
         timeoutMs: flags.timeout * 1000,
+        dryRun: flags.dryRun ?? false,
         signal: context.signal,
         onProgress: (replay) =>
           progress.update(
@@ -67,14 +73,21 @@ export const replayArchiveCommand = (context: CliContext): Command =>
           ),
       });
       progress.finish(result.state);
+      const window = `${flags.from.toISOString()} → ${to.toISOString()}`;
       writeResult(
         context,
         flags,
         { ...result, from: flags.from.toISOString(), to: to.toISOString() },
         [
-          `replay ${result.replayName} of ${flags.archive} (${flags.from.toISOString()} → ${to.toISOString()}) to rule ${flags.rule}: ${result.state}${result.stateReason ? ` (${result.stateReason})` : ''}`,
+          result.dryRun
+            ? `dry run: would replay ${flags.archive} (${window}${result.eventCountInArchive !== undefined ? `, ${result.eventCountInArchive} event(s) in the archive` : ''}) to rule ${flags.rule} only, as replay ${result.replayName}; nothing was started`
+            : `replay ${result.replayName} of ${flags.archive} (${window}) to rule ${flags.rule}: ${result.state}${result.stateReason ? ` (${result.stateReason})` : ''}`,
         ],
       );
+      if (result.dryRun) {
+        context.exitCode = ExitCode.Ok;
+        return;
+      }
       context.exitCode =
         result.state === 'COMPLETED'
           ? ExitCode.Ok

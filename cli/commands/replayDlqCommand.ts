@@ -4,7 +4,14 @@ import { type CliContext, type CommonOptions, withCommonOptions, writeResult } f
 import { ExitCode, UsageError } from '../errors.js';
 import { positiveInteger, rate, seconds } from '../options.js';
 import { Progress } from '../progress.js';
-import { findSourceQueue, queueCounts, queueName, resolveQueueUrl } from '../queues.js';
+import {
+  assertDeadLetterQueueOf,
+  checkDeadLetterQueueOf,
+  findSourceQueue,
+  queueCounts,
+  queueName,
+  resolveQueueUrl,
+} from '../queues.js';
 import { replayDlq } from '../replayDlq.js';
 import { replayDlqNative } from '../replayDlqNative.js';
 
@@ -16,6 +23,7 @@ interface ReplayDlqFlags extends CommonOptions {
   readonly rate?: number;
   readonly user?: string;
   readonly native?: boolean;
+  readonly force?: boolean;
   readonly visibilityTimeout: number;
 }
 
@@ -37,6 +45,10 @@ export const replayDlqCommand = (context: CliContext): Command =>
       .option('--user <sub>', "move only this user's messages (sub or username); others stay")
       .option('--native', 'use SQS StartMessageMoveTask instead (no --user/--max/--dry-run)')
       .option(
+        '--force',
+        "replay even though --dlq is not --to's dead-letter queue (its RedrivePolicy does not name it)",
+      )
+      .option(
         '--visibility-timeout <s>',
         'how long messages are held hidden while the command works on them',
         seconds,
@@ -45,7 +57,7 @@ export const replayDlqCommand = (context: CliContext): Command =>
   )
     .addHelpText(
       'after',
-      '\nExit codes: 0 all moved, 1 some not moved, 2 bad arguments, 3 endpoint error/unsupported, 130 interrupted.\n\nExample:\n  cognito-hasura-sync replay-dlq --user 4f1c…-sub --rate 50',
+      "\nThe command refuses (exit 2) unless --to's RedrivePolicy names --dlq as its dead-letter queue; --force overrides.\nExit codes: 0 all moved, 1 some not moved or the scan stopped before the end of the DLQ, 2 bad arguments or refused, 3 endpoint error/unsupported, 130 interrupted, 143 SIGTERM.\n\nExample:\n  cognito-hasura-sync replay-dlq --user 4f1c…-sub --rate 50",
     )
     .action(async (flags: ReplayDlqFlags) => {
       context.exitCode = await runReplayDlq(context, flags);
@@ -61,6 +73,20 @@ const runReplayDlq = async (context: CliContext, flags: ReplayDlqFlags) => {
     ? await resolveQueueUrl(sqs, flags.to, '--to')
     : await findSourceQueue(sqs, dlqUrl);
   if (destinationUrl === dlqUrl) throw new UsageError('--to names the DLQ itself');
+  // Checked before the first receive: scanning a live queue would already count receives.
+  const link = flags.force
+    ? await checkDeadLetterQueueOf(sqs, dlqUrl, destinationUrl)
+    : await assertDeadLetterQueueOf(sqs, dlqUrl, destinationUrl);
+  if (!link.linked) {
+    context.stderr.write(
+      `warning: --force: ${queueName(dlqUrl)} is not the dead-letter queue of ${queueName(destinationUrl)}; moving its messages anyway\n`,
+    );
+  }
+  if (link.dlqRedrivePolicy) {
+    context.stderr.write(
+      `warning: ${queueName(dlqUrl)} has a RedrivePolicy of its own: every receive of this scan counts towards its maxReceiveCount\n`,
+    );
+  }
   const before = await queueCounts(sqs, dlqUrl);
   const progress = new Progress(context.stderr, {
     label: flags.dryRun ? 'scanned' : 'moved',
@@ -97,6 +123,9 @@ const runReplayDlq = async (context: CliContext, flags: ReplayDlqFlags) => {
     destinationUrl,
     dryRun: flags.dryRun ?? false,
     visibilityTimeoutSeconds: flags.visibilityTimeout,
+    // One receive per message at worst, plus a margin: the scan cannot run forever even when
+    // messages keep arriving as fast as it reads them.
+    maxReceives: before.visible + before.inFlight + before.delayed + 10,
     signal: context.signal,
     ...(flags.max ? { max: flags.max } : {}),
     ...(flags.rate ? { perSecond: flags.rate } : {}),
@@ -110,10 +139,23 @@ const runReplayDlq = async (context: CliContext, flags: ReplayDlqFlags) => {
   progress.finish();
   const from = queueName(dlqUrl);
   const to = queueName(destinationUrl);
+  // The scan read the DLQ to its end, or at least as many messages as it held at the start.
+  const scanComplete =
+    result.stoppedBecause === 'empty' ||
+    result.stoppedBecause === 'max' ||
+    result.scanned >= before.visible;
+  const scanLine = `scan: ${result.scanned} message(s) in ${result.receives} receive(s), ${result.repeats} seen again, stopped: ${result.stoppedBecause}`;
+  const incompleteLine = scanComplete
+    ? []
+    : [
+        `scan incomplete: ${result.scanned} of about ${before.visible} message(s) scanned before the scan ${result.stoppedBecause === 'wrapped' ? `went round the queue (held messages came back after --visibility-timeout ${flags.visibilityTimeout}s)` : 'reached its receive limit'}; run again, or raise --visibility-timeout`,
+      ];
   const lines = result.dryRun
     ? [
         `dry run: ${result.matched} of ${result.scanned} message(s) in ${from} would move to ${to}; nothing was moved`,
         ...result.samples.map((sample) => `  sample ${JSON.stringify(sample)}`),
+        scanLine,
+        ...incompleteLine,
       ]
     : [
         `moved ${result.moved} message(s) from ${from} to ${to}` +
@@ -121,8 +163,24 @@ const runReplayDlq = async (context: CliContext, flags: ReplayDlqFlags) => {
           (result.failed ? `, ${result.failed} failed to send (still in the DLQ)` : '') +
           (result.duplicated ? `, ${result.duplicated} sent but not deleted (duplicates)` : '') +
           (result.interrupted ? ' (interrupted)' : ''),
+        scanLine,
+        ...incompleteLine,
       ];
-  writeResult(context, flags, { dlq: dlqUrl, destination: destinationUrl, ...result }, lines);
+  writeResult(
+    context,
+    flags,
+    {
+      dlq: dlqUrl,
+      destination: destinationUrl,
+      forced: !link.linked,
+      dlqDepthAtStart: before.visible,
+      scanComplete,
+      ...result,
+    },
+    lines,
+  );
   if (result.interrupted) return ExitCode.Interrupted;
-  return result.failed > 0 || result.duplicated > 0 ? ExitCode.Failed : ExitCode.Ok;
+  return result.failed > 0 || result.duplicated > 0 || !scanComplete
+    ? ExitCode.Failed
+    : ExitCode.Ok;
 };

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { pipeline } from '../../shared/pipeline.js';
 import { type CliContext, type CommonOptions, withCommonOptions, writeResult } from '../context.js';
+import { assertLocalEndpoints, simulateEndpoints } from '../endpointGuard.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { positiveInteger } from '../options.js';
 import { Progress } from '../progress.js';
@@ -13,6 +14,7 @@ interface SimulateFlags extends CommonOptions {
   readonly bus?: string;
   readonly queue?: string;
   readonly userPoolId?: string;
+  readonly yes?: boolean;
 }
 
 /** The `simulate` command: N logins of M users through the real post-authentication trigger. */
@@ -30,22 +32,37 @@ export const simulateCommand = (context: CliContext): Command =>
         '--queue <name|url>',
         `sync queue, the fallback target (default: SYNC_QUEUE_URL or ${pipeline.syncQueue.name})`,
       )
-      .option('--user-pool-id <id>', 'user pool id written into the events (default: local pool)'),
+      .option('--user-pool-id <id>', 'user pool id written into the events (default: local pool)')
+      .option(
+        '--yes',
+        'run even though an endpoint is not loopback (127.0.0.0/8, ::1, localhost): synthetic sign-ins reach that deployment',
+      ),
   )
     .addHelpText(
       'after',
-      '\nExit codes: 0 every sign-in published (directly or through the fallback), 1 some events lost, 2 bad arguments, 3 endpoint error.\n\nExample:\n  AWS_ENDPOINT_URL=http://127.0.0.1:5000 cognito-hasura-sync simulate --logins 3000 --users 300',
+      '\nRefuses (exit 2) unless every endpoint it sends to is loopback, or --yes is given.\nExit codes: 0 every sign-in published (directly or through the fallback), 1 some events lost, 2 bad arguments or refused, 3 endpoint error, 130 interrupted, 143 SIGTERM.\n\nExample:\n  AWS_ENDPOINT_URL=http://127.0.0.1:5000 cognito-hasura-sync simulate --logins 3000 --users 300',
     )
     .action(async (flags: SimulateFlags) => {
+      const queue = flags.queue ?? context.env.SYNC_QUEUE_URL ?? pipeline.syncQueue.name;
+      const endpoint = context.endpoint();
+      // Before the first request: even a read would tell a production account it was targeted.
+      const remote = assertLocalEndpoints(
+        simulateEndpoints({ ...(endpoint ? { endpoint } : {}), env: context.env, queue }),
+        flags.yes ?? false,
+      );
+      if (remote.length > 0) {
+        context.stderr.write(
+          `warning: --yes: simulating sign-ins against ${remote.join(' and ')}, not a local stack\n`,
+        );
+      }
       const { sqs } = context.clients();
       const region = (await sqs.config.region()) || context.env.AWS_REGION;
       if (!region) throw new UsageError('no AWS region: set AWS_REGION or pass --region');
       const syncQueueUrl = await resolveQueueUrl(
         sqs,
-        flags.queue ?? context.env.SYNC_QUEUE_URL ?? pipeline.syncQueue.name,
+        queue,
         flags.queue ? '--queue' : 'SYNC_QUEUE_URL',
       );
-      const endpoint = context.endpoint();
       const progress = new Progress(context.stderr, {
         label: 'sign-ins',
         total: flags.logins,

@@ -1,4 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createAwsClients, destroyAwsClients } from '../../../cli/awsClients.js';
 
 const endpointOf = async (client: { config: { endpoint?: unknown } }): Promise<string> => {
@@ -44,5 +47,83 @@ describe('Function: createAwsClients', () => {
     expect(await clients.eventBridge.config.region()).toBe('us-east-2');
     expect(await endpointOf(clients.eventBridge)).toBe('127.0.0.1:7000');
     destroyAwsClients(clients);
+  });
+
+  describe('with a profile', () => {
+    // The SDK reads the shared files named by these variables from process.env.
+    const saved = {
+      credentials: process.env.AWS_SHARED_CREDENTIALS_FILE,
+      config: process.env.AWS_CONFIG_FILE,
+    };
+    let directory: string;
+
+    beforeAll(() => {
+      directory = mkdtempSync(join(tmpdir(), 'aws-profile-'));
+      const credentials = join(directory, 'credentials');
+      const config = join(directory, 'config');
+      // The shared credentials file format of the AWS CLI / SDK documentation.
+      writeFileSync(
+        credentials,
+        [
+          '[operator]',
+          'aws_access_key_id = AKIDFROMPROFILE',
+          'aws_secret_access_key = profile-secret',
+          '[other]',
+          'aws_access_key_id = AKIDFROMOTHER',
+          'aws_secret_access_key = other-secret',
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(config, '');
+      process.env.AWS_SHARED_CREDENTIALS_FILE = credentials;
+      process.env.AWS_CONFIG_FILE = config;
+    });
+
+    afterAll(() => {
+      for (const [name, value] of [
+        ['AWS_SHARED_CREDENTIALS_FILE', saved.credentials],
+        ['AWS_CONFIG_FILE', saved.config],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      rmSync(directory, { recursive: true, force: true });
+    });
+
+    it('lets a set AWS_PROFILE win over the key variables, as the SDK default chain does', async () => {
+      // Prepare
+      const env = {
+        AWS_REGION: 'eu-west-1',
+        AWS_PROFILE: 'operator',
+        AWS_ACCESS_KEY_ID: 'AKIDFROMENV',
+        AWS_SECRET_ACCESS_KEY: 'env-secret',
+      };
+
+      // Act
+      const clients = createAwsClients(env);
+
+      // Assess
+      expect(await clients.sqs.config.credentials()).toMatchObject({
+        accessKeyId: 'AKIDFROMPROFILE',
+      });
+      expect(await clients.cognito.config.credentials()).toMatchObject({
+        accessKeyId: 'AKIDFROMPROFILE',
+      });
+      destroyAwsClients(clients);
+    });
+
+    it('lets --profile win over AWS_PROFILE', async () => {
+      // Act
+      const clients = createAwsClients(
+        { AWS_REGION: 'eu-west-1', AWS_PROFILE: 'operator' },
+        { profile: 'other' },
+      );
+
+      // Assess
+      expect(await clients.eventBridge.config.credentials()).toMatchObject({
+        accessKeyId: 'AKIDFROMOTHER',
+      });
+      destroyAwsClients(clients);
+    });
   });
 });

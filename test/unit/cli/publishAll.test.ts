@@ -74,4 +74,37 @@ describe('Function: publishAll', () => {
     expect(failed).toBe(1);
     expect(eventBridgeMock).toHaveReceivedCommandTimes(PutEventsCommand, 2);
   });
+
+  it('counts every entry as failed when FailedEntryCount > 0 comes without Entries', async () => {
+    // Prepare
+    eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 2 });
+
+    // Act
+    const failed = await publishAll(eventBridge, [entry(1), entry(2)], 2);
+
+    // Assess
+    expect(failed).toBe(2);
+    expect(eventBridgeMock).toHaveReceivedCommandTimes(PutEventsCommand, 2);
+    expect(eventBridgeMock).toHaveReceivedNthCommandWith(2, PutEventsCommand, {
+      Entries: [entry(1), entry(2)],
+    });
+  });
+
+  it('retries every entry when the response does not say which of them failed', async () => {
+    // Prepare: a count without per-entry results, then entries that match none of the request.
+    eventBridgeMock
+      .on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [] })
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: 'a' }, { EventId: 'b' }] })
+      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'a' }, { EventId: 'b' }] });
+
+    // Act
+    const failed = await publishAll(eventBridge, [entry(1), entry(2)], 5);
+
+    // Assess
+    expect(failed).toBe(0);
+    expect(
+      eventBridgeMock.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length),
+    ).toEqual([2, 2, 2]);
+  });
 });

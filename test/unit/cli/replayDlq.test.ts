@@ -170,4 +170,59 @@ describe('Function: replayDlq', () => {
       MessageSystemAttributeNames: ['All'],
     });
   });
+
+  it('ends a --user scan once receives bring back only messages it already saw', async () => {
+    // Prepare: a DLQ bigger than one visibility timeout's scan hands the held messages back
+    // forever; the mock stops only after 50 receives, so a scan that never ends shows as 50.
+    const batch = Array.from({ length: 10 }, (_, n) => login(n, 'someone-else'));
+    let receives = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => {
+      receives += 1;
+      return { Messages: receives > 50 ? [] : batch };
+    });
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+
+    // Act
+    const result = await replayDlq(sqs, { dlqUrl: DLQ, destinationUrl: SOURCE, user: 'nobody' });
+
+    // Assess
+    expect(result).toMatchObject({
+      scanned: 10,
+      matched: 0,
+      skipped: 10,
+      receives: 3,
+      repeats: 20,
+      stoppedBecause: 'wrapped',
+    });
+    expect(sqsMock).toHaveReceivedCommandTimes(ReceiveMessageCommand, 3);
+    expect(sqsMock).not.toHaveReceivedCommand(SendMessageBatchCommand);
+  });
+
+  it('stops after maxReceives even while every receive brings new messages', async () => {
+    // Prepare: every receive brings ten new messages; the mock runs dry only after 50 receives.
+    let receives = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(() => {
+      receives += 1;
+      const first = receives * 10;
+      return {
+        Messages:
+          receives > 50
+            ? []
+            : Array.from({ length: 10 }, (_, n) => login(first + n, 'someone-else')),
+      };
+    });
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+
+    // Act
+    const result = await replayDlq(sqs, {
+      dlqUrl: DLQ,
+      destinationUrl: SOURCE,
+      user: 'nobody',
+      maxReceives: 4,
+    });
+
+    // Assess
+    expect(result).toMatchObject({ scanned: 40, receives: 4, stoppedBecause: 'receive-limit' });
+    expect(sqsMock).toHaveReceivedCommandTimes(ReceiveMessageCommand, 4);
+  });
 });
