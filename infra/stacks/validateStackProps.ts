@@ -1,5 +1,6 @@
 import { Duration, type Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_COLUMN_MAP } from '../../services/user-sync/columnMap.js';
 import {
   DEFAULT_SAFETY_MARGIN_MS,
   unpublishedAttributes,
@@ -101,10 +102,12 @@ export const validateStackProps = (stack: Stack, props: CognitoHasuraSyncStackPr
 /** The column map may read only attributes the trigger publishes; otherwise they are blanked. */
 const eventContract = (props: CognitoHasuraSyncStackProps): void => {
   const published = props.publishedAttributes ?? DEFAULT_PUBLISHED_ATTRIBUTES;
-  const missing = unpublishedAttributes(props.usersColumnMap ?? {}, published);
+  const missing = unpublishedAttributes(props.usersColumnMap ?? DEFAULT_COLUMN_MAP, published);
   if (missing.length > 0) {
+    const map =
+      props.usersColumnMap === undefined ? 'usersColumnMap (its default)' : 'usersColumnMap';
     throw new InvalidStackPropsError(
-      `usersColumnMap reads ${missing.map((name) => `attributes.${name}`).join(', ')}, but publishedAttributes (${published.join(', ')}) does not publish ${missing.join(', ')}: the trigger leaves it out of every event, so the consumer would blank the column on every login. Add ${missing.join(', ')} to publishedAttributes, or remove the mapping from usersColumnMap`,
+      `${map} reads ${missing.map((name) => `attributes.${name}`).join(', ')}, but publishedAttributes (${published.join(', ')}) does not publish ${missing.join(', ')}: the trigger leaves it out of every event, so the consumer would blank the column on every login. Add ${missing.join(', ')} to publishedAttributes, or remove the mapping from usersColumnMap`,
     );
   }
 };

@@ -130,6 +130,16 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
     );
   });
 
+  it('fails synth when publishedAttributes leaves out an attribute the default column map reads', () => {
+    // Act
+    const synth = () => synthStack({ publishedAttributes: ['custom:tenant'] });
+
+    // Assess
+    expect(synth).toThrow(
+      /usersColumnMap \(its default\) reads attributes\.email, but publishedAttributes \(custom:tenant\) does not publish email/,
+    );
+  });
+
   it('synthesizes a column map whose attributes are all published', () => {
     // Act
     const { template: mapped } = synthStack({
