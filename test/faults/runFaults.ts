@@ -6,6 +6,7 @@
  * Flags: `--only <text>` runs the scenarios whose name contains the text; `--quick` shortens
  * the Hasura outage to 15 s over 1,500 logins.
  */
+import { applicationWritesScenario } from './applicationWrites.js';
 import { eventBridgeFaultScenario } from './eventBridgeFaults.js';
 import type { FaultScenario } from './faultHelpers.js';
 import { hasuraOutageScenario } from './hasuraOutage.js';
@@ -28,6 +29,7 @@ const scenarios: FaultScenario[] = [
   eventBridgeFaultScenario({ mode: 'throttling', firstUser: 100_000 }),
   eventBridgeFaultScenario({ mode: 'hung', firstUser: 200_000 }),
   malformedMessagesScenario(),
+  applicationWritesScenario(),
 ].filter((scenario) => only === undefined || scenario.name.toLowerCase().includes(only));
 
 const main = async (): Promise<number> => {
