@@ -55,9 +55,9 @@ export interface ReplayDlqOptions {
    */
   readonly maxReceives?: number;
   /**
-   * Receives in a row that bring only messages already seen after which the scan stops
-   * (`stoppedBecause: 'wrapped'`): the held messages came back after their visibility timeout,
-   * so the scan has gone round the queue.
+   * The scan stops (`stoppedBecause: 'wrapped'`) once a full pass brought nothing new: since the
+   * last new message, at least as many messages came back as the scan holds (each held message
+   * returned after its visibility timeout), over at least this many receives in a row.
    * @default 2
    */
   readonly repeatReceivesToStop?: number;
@@ -124,9 +124,9 @@ const MAX_BATCH_BYTES = 256 * 1024 - 4096;
  * Messages the filter skips are held invisible during the scan (so the scan advances) and released
  * with visibility 0 at the end, including on SIGINT.
  *
- * The scan is bounded: it ends at an empty receive, at `max`, when receives bring only messages
- * already seen (held messages whose visibility timeout ran out during a long scan), or after
- * `maxReceives`; `stoppedBecause` says which.
+ * The scan is bounded: it ends at an empty receive, at `max`, when a full pass of receives brings
+ * back only messages already seen (held messages whose visibility timeout ran out during a long
+ * scan), or after `maxReceives`; `stoppedBecause` says which.
  */
 export const replayDlq = async (
   sqs: SQSClient,
@@ -164,6 +164,7 @@ export const replayDlq = async (
   const maxReceives = options.maxReceives ?? Number.POSITIVE_INFINITY;
   const repeatReceivesToStop = options.repeatReceivesToStop ?? 2;
   let repeatOnly = 0;
+  let repeatsSinceFresh = 0;
   try {
     for (;;) {
       if (options.signal?.aborted) {
@@ -230,10 +231,11 @@ export const replayDlq = async (
         await moveBatch(sqs, options, batch, fifo, result, hold);
       }
       options.onProgress?.(result);
-      // Only messages already seen: the scan went round the queue (a DLQ bigger than one
-      // visibility timeout's scan would otherwise be read forever and never come back empty).
+      // A full pass of messages already seen: the scan went round the queue (a DLQ bigger than
+      // one visibility timeout's scan would otherwise be read forever, never coming back empty).
       repeatOnly = fresh === 0 ? repeatOnly + 1 : 0;
-      if (repeatOnly >= repeatReceivesToStop) {
+      repeatsSinceFresh = fresh === 0 ? repeatsSinceFresh + messages.length : 0;
+      if (repeatOnly >= repeatReceivesToStop && repeatsSinceFresh >= held.size) {
         result.stoppedBecause = 'wrapped';
         break;
       }

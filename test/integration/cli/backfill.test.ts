@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -66,6 +66,8 @@ describe('Function: runCli backfill (moto Cognito → EventBridge → queue)', (
         'backfill',
         '--user-pool-id',
         userPoolId,
+        '--attributes',
+        'email',
         '--bus',
         busName,
         '--checkpoint',
@@ -104,6 +106,8 @@ describe('Function: runCli backfill (moto Cognito → EventBridge → queue)', (
         'backfill',
         '--user-pool-id',
         userPoolId,
+        '--attributes',
+        'email',
         '--bus',
         busName,
         '--checkpoint',
@@ -137,6 +141,8 @@ describe('Function: runCli backfill (moto Cognito → EventBridge → queue)', (
         'backfill',
         '--user-pool-id',
         userPoolId,
+        '--attributes',
+        'email',
         '--bus',
         busName,
         '--checkpoint',
@@ -169,6 +175,8 @@ describe('Function: runCli backfill (moto Cognito → EventBridge → queue)', (
         'backfill',
         '--user-pool-id',
         userPoolId,
+        '--attributes',
+        'email',
         '--checkpoint',
         join(directory, 'none.json'),
         '--resume',
@@ -181,5 +189,66 @@ describe('Function: runCli backfill (moto Cognito → EventBridge → queue)', (
     expect(run.stderr).toMatch(
       /^cognito-hasura-sync: --resume: no checkpoint file at .*none\.json\n$/,
     );
+  }, 30_000);
+
+  it('publishes nothing and writes no checkpoint with --dry-run, and counts every user', async () => {
+    // Prepare
+    const checkpoint = join(directory, 'dry-run.json');
+    const { busName, queueUrl } = await newBus();
+    const collector = startCollector(bed.sqs, queueUrl);
+
+    // Act
+    const run = await runCliInProcess(
+      [
+        'backfill',
+        '--user-pool-id',
+        userPoolId,
+        '--attributes',
+        'email,name',
+        '--bus',
+        busName,
+        '--checkpoint',
+        checkpoint,
+        '--rate',
+        '50',
+        '--dry-run',
+        '--json',
+      ],
+      bed.env,
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { samples: { attributeNames: string[] }[] };
+    expect(report).toMatchObject({
+      dryRun: true,
+      wouldPublish: USERS,
+      published: 0,
+      complete: true,
+      attributes: ['email', 'name'],
+    });
+    expect(report.samples[0]?.attributeNames.sort()).toEqual(['email', 'name']);
+    expect(await collector.finish()).toEqual([]);
+    await expect(access(checkpoint)).rejects.toThrow(/ENOENT/);
+  }, 120_000);
+
+  it('refuses to run without --attributes, whatever PUBLISHED_ATTRIBUTES the shell holds', async () => {
+    // Prepare
+    const { busName, queueUrl } = await newBus();
+    const collector = startCollector(bed.sqs, queueUrl);
+
+    // Act
+    const run = await runCliInProcess(
+      ['backfill', '--user-pool-id', userPoolId, '--bus', busName, '--json'],
+      { ...bed.env, PUBLISHED_ATTRIBUTES: 'email,name' },
+    );
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({
+      error: expect.stringMatching(/^--attributes is required: give the deployment's allow-list/),
+      code: 'usage',
+    });
+    expect(await collector.finish()).toEqual([]);
   }, 30_000);
 });

@@ -84,10 +84,16 @@ const sink = () => {
   };
 };
 
-/** Runs the CLI in this process (fast), with the test bed's environment. */
+/**
+ * Runs the CLI in this process (fast), with the test bed's environment.
+ *
+ * @param signal - aborts the run as Ctrl-C would.
+ * @default signal - never aborted
+ */
 export const runCliInProcess = async (
   args: readonly string[],
   env: Record<string, string>,
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<CliRun> => {
   const stdout = sink();
   const stderr = sink();
@@ -95,7 +101,7 @@ export const runCliInProcess = async (
     env,
     stdout: stdout.stream,
     stderr: stderr.stream,
-    signal: new AbortController().signal,
+    signal,
   });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 };

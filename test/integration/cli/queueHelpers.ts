@@ -287,3 +287,41 @@ export const createUserPool = async (
   if (!pool?.Id) throw new Error('CreateUserPool returned no id');
   return pool.Id;
 };
+
+/** A fresh queue without a redrive policy (a "live" queue, not anyone's DLQ); returns its URL. */
+export const createPlainQueue = async (sqs: SQSClient, prefix: string): Promise<string> => {
+  pairs += 1;
+  const { QueueUrl: queueUrl = '' } = await sqs.send(
+    new CreateQueueCommand({ QueueName: `${prefix}-${pairs}-${Date.now()}` }),
+  );
+  return queueUrl;
+};
+
+/**
+ * Receives every message of a queue once (deleting them) and returns each one's
+ * `ApproximateReceiveCount`: 1 for a message nobody received before.
+ */
+export const receiveCounts = async (sqs: SQSClient, queueUrl: string): Promise<number[]> => {
+  const out: number[] = [];
+  for (;;) {
+    const { Messages: messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
+    );
+    if (messages.length === 0) return out;
+    out.push(...messages.map((message) => Number(message.Attributes?.ApproximateReceiveCount)));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((message, index) => ({
+          Id: String(index),
+          ReceiptHandle: message.ReceiptHandle ?? '',
+        })),
+      }),
+    );
+  }
+};

@@ -3,12 +3,14 @@ import { pipeline } from '../../../shared/pipeline.js';
 import { type CliTestBed, runCliInProcess, spawnCli, startCliTestBed } from './cliHarness.js';
 import {
   counts,
+  createPlainQueue,
   createQueuePair,
   drain,
   envelopeBody,
   eventIds,
   loginDetail,
   poisonIntoDlq,
+  receiveCounts,
   sendLogins,
 } from './queueHelpers.js';
 
@@ -233,4 +235,132 @@ describe('Function: runCli replay-dlq (moto)', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('cognito-hasura-sync: --dlq: unknown queue "no-such-queue"\n');
   }, 30_000);
+
+  it('refuses a --dlq that is not the dead-letter queue of --to, before receiving anything', async () => {
+    // Prepare: a live queue with good messages, and an unrelated destination.
+    const live = await createPlainQueue(bed.sqs, 'cli-live');
+    const other = await createPlainQueue(bed.sqs, 'cli-other');
+    const details = Array.from({ length: 5 }, (_, n) => loginDetail('sub-live', n));
+    await sendLogins(bed.sqs, live, details);
+
+    // Act
+    const run = await runCliInProcess(
+      ['replay-dlq', '--dlq', live, '--to', other, '--json'],
+      bed.env,
+    );
+
+    // Assess
+    expect(run.code).toBe(2);
+    const error = JSON.parse(run.stdout) as { error: string; code: string };
+    expect(error.code).toBe('refused');
+    expect(error.error).toMatch(
+      /is not the dead-letter queue of --to .*it has no RedrivePolicy.*--force/,
+    );
+    expect(await counts(bed.sqs, other)).toEqual({ visible: 0, inFlight: 0 });
+    // Never received: the refusal comes before the scan, so no receive was counted.
+    expect(await receiveCounts(bed.sqs, live)).toEqual(details.map(() => 1));
+  }, 30_000);
+
+  it("refuses a DLQ that belongs to another queue than --to, naming the policy's target", async () => {
+    // Prepare
+    const other = await createQueuePair(bed.sqs, pipeline.syncQueue.maxReceiveCount);
+    await sendLogins(bed.sqs, dlqUrl, [loginDetail('sub-other', 1)]);
+
+    // Act
+    const run = await runCliInProcess(
+      ['replay-dlq', ...dlqArgs, '--to', other.queueUrl, '--quiet'],
+      bed.env,
+    );
+
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      new RegExp(`its RedrivePolicy names arn:aws:sqs:[^ ]*:${other.dlqName}\\).*--force`),
+    );
+    expect(await counts(bed.sqs, dlqUrl)).toEqual({ visible: 1, inFlight: 0 });
+  }, 30_000);
+
+  it("moves the messages of a queue that is not --to's DLQ with --force, and warns", async () => {
+    // Prepare
+    const live = await createPlainQueue(bed.sqs, 'cli-forced');
+    const other = await createPlainQueue(bed.sqs, 'cli-forced-to');
+    const details = Array.from({ length: 7 }, (_, n) => loginDetail('sub-forced', n));
+    await sendLogins(bed.sqs, live, details);
+
+    // Act
+    const run = await runCliInProcess(
+      ['replay-dlq', '--dlq', live, '--to', other, '--force', '--json', '--quiet'],
+      bed.env,
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ forced: true, moved: 7 });
+    expect(run.stderr).toMatch(/warning: --force: .* is not the dead-letter queue of /);
+    expect(eventIds(await drain(bed.sqs, other)).sort()).toEqual(
+      details.map((d) => d.eventId).sort(),
+    );
+  }, 30_000);
+
+  it('ends a --user scan of a DLQ larger than one visibility timeout can cover, and says so', async () => {
+    // Prepare: 600 messages, 30 of them the user's. Held messages come back after 1 s, sooner
+    // than a scan can read them all, so an unbounded scan would read the first ones forever.
+    const details = Array.from({ length: 600 }, (_, n) => loginDetail(`sub-${n % 20}`, n));
+    await sendLogins(bed.sqs, dlqUrl, details);
+    const stop = new AbortController();
+    const watchdog = setTimeout(() => stop.abort(), 40_000);
+
+    // Act
+    const run = await runCliInProcess(
+      ['replay-dlq', ...dlqArgs, '--user', 'sub-7', '--visibility-timeout', '1', '--json', '-q'],
+      bed.env,
+      stop.signal,
+    );
+    clearTimeout(watchdog);
+
+    // Assess: it ended by itself, and the report says how far it got.
+    const report = JSON.parse(run.stdout) as {
+      interrupted: boolean;
+      stoppedBecause: string;
+      scanComplete: boolean;
+      scanned: number;
+      moved: number;
+      receives: number;
+    };
+    expect(report.interrupted).toBe(false);
+    expect(['wrapped', 'empty', 'receive-limit']).toContain(report.stoppedBecause);
+    expect(report.scanComplete).toBe(report.scanned >= details.length);
+    expect(run.code).toBe(report.scanComplete ? 0 : 1);
+    expect(report.receives).toBeGreaterThanOrEqual(Math.ceil(report.scanned / 10));
+    // Only the user's messages moved; every other one is visible in the DLQ again at once.
+    const moved = eventIds(await drain(bed.sqs, queueUrl));
+    expect(moved).toHaveLength(report.moved);
+    expect(moved.every((id) => id.startsWith('sub-7-'))).toBe(true);
+    expect(await counts(bed.sqs, dlqUrl)).toEqual({
+      visible: details.length - report.moved,
+      inFlight: 0,
+    });
+  }, 90_000);
+
+  it('stops cleanly on SIGTERM: exit 143, nothing lost, nothing deleted before it was sent', async () => {
+    // Prepare
+    const details = Array.from({ length: 30 }, (_, n) => loginDetail(`sub-${n % 3}`, n));
+    await poison(details);
+    const child = spawnCli(['replay-dlq', ...dlqArgs, '--rate', '4', '--json', '-q'], bed.env);
+
+    // Act
+    await waitFor(async () => (await counts(bed.sqs, queueUrl)).visible >= 8);
+    child.child.kill('SIGTERM');
+    const exit = await child.exited;
+
+    // Assess
+    expect(exit.code).toBe(143);
+    const report = JSON.parse(child.stdout()) as { moved: number; interrupted: boolean };
+    expect(report.interrupted).toBe(true);
+    expect(await counts(bed.sqs, dlqUrl)).toEqual({ visible: 30 - report.moved, inFlight: 0 });
+    const inSource = eventIds(await drain(bed.sqs, queueUrl));
+    const inDlq = eventIds(await drain(bed.sqs, dlqUrl));
+    expect(inSource).toHaveLength(report.moved);
+    expect(new Set([...inSource, ...inDlq])).toEqual(new Set(details.map((d) => d.eventId)));
+  }, 60_000);
 });
