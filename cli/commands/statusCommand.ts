@@ -33,7 +33,7 @@ export const statusCommand = (context: CliContext): Command =>
   )
     .addHelpText(
       'after',
-      '\nThe oldest-message age comes from peeking (receive with visibility 0, nothing consumed); SQS has no such attribute.\nExit codes: 0 ok, 2 bad arguments (unknown queue), 3 endpoint error.\n\nExample:\n  cognito-hasura-sync status --watch 5',
+      '\nThe oldest-message age comes from peeking (receive with visibility 0, nothing consumed); SQS has no such attribute.\nExit codes: 0 ok (also when Ctrl-C ends --watch), 2 bad arguments (unknown queue), 3 endpoint error, 143 SIGTERM.\n\nExample:\n  cognito-hasura-sync status --watch 5',
     )
     .action(async (flags: StatusFlags) => {
       const { sqs, eventBridge } = context.clients();
