@@ -105,4 +105,57 @@ describe('Function: createHasuraClient', () => {
     expect(elapsedMs).toBeLessThan(1000);
     expect(secretsSent).toEqual([]);
   });
+
+  it('classifies a deadlock inside the mutation as ambiguous, keeps the secret and leaks no statement', async () => {
+    // Prepare
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'admin-secret' });
+    // Hasura v2's answer for admin requests: `internal` is its PGTxErr (statement, arguments).
+    const deadlock = {
+      errors: [
+        {
+          message: 'database query error',
+          extensions: {
+            path: '$.selectionSet.insert_users.args.objects',
+            code: 'unexpected',
+            internal: {
+              statement: 'INSERT INTO "public"."users" ("id", "email") VALUES ($1, $2)',
+              arguments: [
+                '(Oid 25,Just ("u-7",Binary))',
+                '(Oid 25,Just ("u7@example.com",Binary))',
+              ],
+              prepared: false,
+              error: {
+                exec_status: 'FatalError',
+                status_code: '40P01',
+                message: 'deadlock detected',
+                description:
+                  'Process 41 waits for ShareLock on transaction 7; blocked by process 42.',
+                hint: 'See server log for query details.',
+              },
+            },
+          },
+        },
+      ],
+    };
+    const { transport, secretsSent } = scriptedTransport([
+      deadlock,
+      { data: { insert_users: { affected_rows: 1 } } },
+    ]);
+    const hasura = clientWith(transport);
+
+    // Act
+    const failure = await hasura.request(DOCUMENT, {}).catch((error: unknown) => error);
+    await hasura.request(DOCUMENT, {});
+
+    // Assess
+    expect(failure).toMatchObject({
+      name: 'HasuraRequestError',
+      failureClass: 'ambiguous',
+      code: 'unexpected',
+      sqlState: '40P01',
+      status: 200,
+    });
+    expect(String(failure)).not.toMatch(/INSERT|example\.com|Process 41/);
+    expect(secretsSent).toEqual(['admin-secret', 'admin-secret']);
+  });
 });
