@@ -1,35 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server, connect as tcpConnect } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { DescribeReplayCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { toPutEventsEntry } from '../../../cli/backfillEvent.js';
 import { type CliTestBed, runCliChild, runCliInProcess, startCliTestBed } from './cliHarness.js';
 import { counts, drain, loginDetail } from './queueHelpers.js';
 
-/** This machine's first non-loopback IPv4 address: moto reached by a name that is not local. */
-const externalAddress = (): string => {
-  for (const addresses of Object.values(networkInterfaces())) {
-    for (const address of addresses ?? []) {
-      if (address.family === 'IPv4' && !address.internal) return address.address;
-    }
-  }
-  throw new Error('this machine has no non-loopback IPv4 address to reach moto through');
-};
-
-/** A TCP forwarder on a non-loopback address to moto, so a "remote" endpoint really works. */
-const forwardTo = async (target: URL, host: string): Promise<{ server: Server; url: string }> => {
-  const server = createServer((socket) => {
-    const upstream = tcpConnect(Number(target.port), target.hostname);
-    socket.pipe(upstream).pipe(socket);
-    socket.on('error', () => upstream.destroy());
-    upstream.on('error', () => socket.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('forwarder has no port');
-  return { server, url: `http://${host}:${address.port}` };
-};
+/**
+ * moto under a name that is not a loopback address: `moto.remote.test` resolves to 127.0.0.1 only
+ * in the CLI children this test starts (preloaded resolver), so nothing leaves the loopback
+ * interface while the CLI sees an endpoint it must treat as remote.
+ */
+const remoteName = (target: URL): { url: string; env: Record<string, string> } => ({
+  url: `http://moto.remote.test:${target.port}`,
+  env: {
+    NODE_OPTIONS: `--import=${new URL('./testHostsResolver.mjs', import.meta.url).href}`,
+  },
+});
 
 /**
  * The conventions every command shares, against moto: --version, --json errors, simulate's
@@ -37,15 +23,14 @@ const forwardTo = async (target: URL, host: string): Promise<{ server: Server; u
  */
 describe('Function: runCli conventions (moto)', () => {
   let bed: CliTestBed;
-  let remote: { server: Server; url: string };
+  let remote: { url: string; env: Record<string, string> };
 
   beforeAll(async () => {
     bed = await startCliTestBed();
-    remote = await forwardTo(new URL(bed.moto.endpoint), externalAddress());
+    remote = remoteName(new URL(bed.moto.endpoint));
   }, 60_000);
 
   afterAll(async () => {
-    await new Promise((resolve) => remote?.server.close(resolve));
     await bed?.stop();
   });
 
@@ -81,6 +66,7 @@ describe('Function: runCli conventions (moto)', () => {
     // Act
     const run = await runCliChild(['simulate', '--logins', '3', '--users', '3', '--json'], {
       ...bed.env,
+      ...remote.env,
       AWS_ENDPOINT_URL: remote.url,
     });
 
@@ -101,7 +87,7 @@ describe('Function: runCli conventions (moto)', () => {
     // Act
     const run = await runCliChild(
       ['simulate', '--logins', '3', '--users', '3', '--yes', '--json', '-q'],
-      { ...bed.env, AWS_ENDPOINT_URL: remote.url },
+      { ...bed.env, ...remote.env, AWS_ENDPOINT_URL: remote.url },
     );
 
     // Assess
