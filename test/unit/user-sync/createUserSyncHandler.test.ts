@@ -198,11 +198,12 @@ describe('Function: createUserSyncHandler', () => {
     );
     expect(variables.w1).toEqual({
       _or: [
+        { last_seen_at: { _is_null: true } },
         { last_seen_at: { _lt: '2026-11-26T10:15:30.123Z' } },
         {
           _and: [
             { last_seen_at: { _eq: '2026-11-26T10:15:30.123Z' } },
-            { last_event_id: { _lt: 'evt-m-1' } },
+            { _or: [{ last_event_id: { _is_null: true } }, { last_event_id: { _lt: 'evt-m-1' } }] },
           ],
         },
       ],
