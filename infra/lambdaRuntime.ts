@@ -1,7 +1,7 @@
 /**
  * How the project's Lambda functions are built and started, in one place without CDK imports,
  * so that `SyncFunction` deploys exactly what the benchmark measures
- * (`test/bench/bundleLikeLambda.ts`, `test/bench/consumerBench.ts`).
+ * (`bench/bundleLikeLambda.ts`, `bench/consumerBench.ts`).
  */
 
 /**

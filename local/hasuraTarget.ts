@@ -1,4 +1,4 @@
-import { type HasuraEngine, startHasuraEngine } from './hasura/server.js';
+import { type HasuraEngine, startHasuraEngine } from '../engine/src/server.js';
 
 /** The Hasura the local stack writes to: the embedded engine or an external Hasura. */
 export interface HasuraTarget {

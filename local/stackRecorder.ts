@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { HasuraEngine } from '../engine/src/server.js';
 import { describeError } from '../shared/errors.js';
 import { MetricName } from '../shared/metricNames.js';
-import type { HasuraEngine } from './hasura/server.js';
 import type { MetricTotals } from './recordingMetrics.js';
 import type { SqsBatchReport } from './sqsPoller.js';
 

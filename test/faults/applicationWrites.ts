@@ -1,8 +1,8 @@
+import { sleep } from '../../bench/benchStats.js';
+import { BENCH_USER_POOL_ID, newestByUser, seededRandom, subOf } from '../../bench/loginStream.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { toEnvelope, type UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
-import { sleep } from '../bench/benchStats.js';
-import { BENCH_USER_POOL_ID, newestByUser, seededRandom, subOf } from '../bench/loginStream.js';
 import {
   type FaultScenario,
   fastStack,

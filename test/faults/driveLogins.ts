@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { sleep } from '../../bench/benchStats.js';
+import { postAuthenticationEvent } from '../../bench/cognitoTriggerEvent.js';
+import { BENCH_USER_POOL_ID, seededRandom, subOf } from '../../bench/loginStream.js';
 import { loginEventId } from '../../services/post-authentication/loginEventDetail.js';
 import type { PostAuthenticationHandler } from '../../services/post-authentication/postAuthentication.js';
-import { sleep } from '../bench/benchStats.js';
-import { postAuthenticationEvent } from '../bench/cognitoTriggerEvent.js';
-import { BENCH_USER_POOL_ID, seededRandom, subOf } from '../bench/loginStream.js';
 
 /** Options of {@link driveLogins}. */
 export interface DriveLoginsOptions {

@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { summarize } from '../../bench/benchStats.js';
+import { type FakeBehaviour, startFakeAwsEndpoint } from '../../bench/fakeAwsEndpoint.js';
 import { startLocalStack } from '../../local/stack.js';
 import { loadPostAuthenticationConfig } from '../../services/post-authentication/config.js';
 import {
@@ -14,8 +16,6 @@ import {
 } from '../../services/post-authentication/postAuthentication.js';
 import { createMetrics } from '../../shared/observability.js';
 import { pipeline } from '../../shared/pipeline.js';
-import { summarize } from '../bench/benchStats.js';
-import { type FakeBehaviour, startFakeAwsEndpoint } from '../bench/fakeAwsEndpoint.js';
 import { driveLogins } from './driveLogins.js';
 import {
   compareWithNewest,

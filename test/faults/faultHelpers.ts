@@ -7,12 +7,12 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { chunk, runWithConcurrency, sleep } from '../../bench/benchStats.js';
+import { BENCH_USER_POOL_ID } from '../../bench/loginStream.js';
 import { fetchSyncedUsers, type SyncedUser } from '../../local/hasuraTarget.js';
 import { queueDepth } from '../../local/queueDepth.js';
 import type { LocalStack } from '../../local/stack.js';
 import type { UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
-import { chunk, runWithConcurrency, sleep } from '../bench/benchStats.js';
-import { BENCH_USER_POOL_ID } from '../bench/loginStream.js';
 
 /** What a fault scenario reports: pass or fail, and its figure (one line). */
 export interface ScenarioOutcome {

@@ -1,6 +1,6 @@
+import { sleep, summarize } from '../../bench/benchStats.js';
 import { replayDlq } from '../../cli/replayDlq.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
-import { sleep, summarize } from '../bench/benchStats.js';
 import { driveLogins } from './driveLogins.js';
 import {
   compareWithNewest,

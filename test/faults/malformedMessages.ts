@@ -1,7 +1,7 @@
+import { generateLoginStream, newestByUser } from '../../bench/loginStream.js';
 import { startLocalStack } from '../../local/stack.js';
 import { toEnvelope, type UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
-import { generateLoginStream, newestByUser } from '../bench/loginStream.js';
 import {
   compareWithNewest,
   drainQueue,

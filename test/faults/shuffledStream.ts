@@ -1,7 +1,7 @@
+import { generateLoginStream, newestByUser, seededRandom } from '../../bench/loginStream.js';
 import { startLocalStack } from '../../local/stack.js';
 import { toEnvelope } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
-import { generateLoginStream, newestByUser, seededRandom } from '../bench/loginStream.js';
 import {
   compareWithNewest,
   type FaultScenario,

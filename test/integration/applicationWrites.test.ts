@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
-import { type HasuraEngine, startHasuraEngine } from '../../local/hasura/server.js';
+import { type HasuraEngine, startHasuraEngine } from '../../engine/src/server.js';
 import {
   compileColumnMap,
   DEFAULT_COLUMN_MAP,

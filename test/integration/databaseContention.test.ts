@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
-import { type HasuraEngine, startHasuraEngine } from '../../local/hasura/server.js';
+import { type HasuraEngine, startHasuraEngine } from '../../engine/src/server.js';
+import { post, UPSERT_USERS, userRow } from '../../engine/test/unit/helpers.js';
 import { loadUserSyncConfig } from '../../services/user-sync/config.js';
 import {
   createUserSyncHandler,
@@ -10,7 +11,6 @@ import { systemClock } from '../../services/user-sync/retryTransient.js';
 import { createAdminSecretProvider } from '../../shared/hasura/adminSecretProvider.js';
 import { createHasuraClient } from '../../shared/hasura/createHasuraClient.js';
 import { loginRecords, sqsEvent, userDetail } from '../fixtures/sqs/sqsFactories.js';
-import { post, UPSERT_USERS, userRow } from '../unit/hasura-engine/helpers.js';
 import { lambdaContext, recordingLogger, recordingMetrics } from '../unit/user-sync/testDoubles.js';
 
 jest.setTimeout(120_000);

@@ -8,7 +8,7 @@ import {
   type JWTPayload,
   SignJWT,
 } from 'jose';
-import { type HasuraEngine, startHasuraEngine } from '../../local/hasura/server.js';
+import { type HasuraEngine, startHasuraEngine } from '../../engine/src/server.js';
 import {
   type ClaimsFormat,
   createPreTokenGenerationHandler,

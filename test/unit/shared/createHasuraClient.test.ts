@@ -7,7 +7,7 @@ import {
   type HasuraClient,
 } from '../../../shared/hasura/createHasuraClient.js';
 import type { HasuraTransport } from '../../../shared/hasura/httpTransport.js';
-import { hasuraErrorBody } from '../../fixtures/hasura/hasuraFixtures.js';
+import { hasuraErrorBody } from '../../fixtures/hasuraAnswers/hasuraFixtures.js';
 
 const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-admin-AbCdEf';
 const DOCUMENT = 'mutation SyncUsers { insert_users(objects: []) { affected_rows } }';

@@ -9,7 +9,10 @@ import {
 } from '../../../shared/hasura/classifyHasuraError.js';
 import type { HasuraFailureClass } from '../../../shared/hasura/HasuraRequestError.js';
 import { RedactedSecret } from '../../../shared/hasura/RedactedSecret.js';
-import { type HasuraErrorFixture, hasuraErrorBody } from '../../fixtures/hasura/hasuraFixtures.js';
+import {
+  type HasuraErrorFixture,
+  hasuraErrorBody,
+} from '../../fixtures/hasuraAnswers/hasuraFixtures.js';
 
 describe('Function: classifyHasuraAnswer', () => {
   it.each<[HasuraErrorFixture, string, string]>([

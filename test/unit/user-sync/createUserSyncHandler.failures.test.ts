@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { AMBIGUOUS_MAX_ATTEMPTS } from '../../../shared/hasura/classifyHasuraError.js';
-import { hasuraErrorBody } from '../../fixtures/hasura/hasuraFixtures.js';
+import { hasuraErrorBody } from '../../fixtures/hasuraAnswers/hasuraFixtures.js';
 import {
   envelopeBody,
   loginRecords,

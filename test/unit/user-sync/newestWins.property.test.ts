@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
-import { type HasuraEngine, startHasuraEngine } from '../../../local/hasura/server.js';
+import { type HasuraEngine, startHasuraEngine } from '../../../engine/src/server.js';
 import { loadUserSyncConfig } from '../../../services/user-sync/config.js';
 import { createUserSyncHandler } from '../../../services/user-sync/createUserSyncHandler.js';
 import type { UserAuthenticatedV1 } from '../../../shared/events/userAuthenticated.js';

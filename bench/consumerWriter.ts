@@ -1,13 +1,13 @@
 import type { SQSRecord } from 'aws-lambda';
-import { loadUserSyncConfig } from '../../services/user-sync/config.js';
+import { loadUserSyncConfig } from '../services/user-sync/config.js';
 import {
   createUserSyncHandler,
   type UserSyncHandler,
-} from '../../services/user-sync/createUserSyncHandler.js';
-import { createAdminSecretProvider } from '../../shared/hasura/adminSecretProvider.js';
-import { createHasuraClient } from '../../shared/hasura/createHasuraClient.js';
-import { createLogger, createMetrics } from '../../shared/observability.js';
-import { pipeline } from '../../shared/pipeline.js';
+} from '../services/user-sync/createUserSyncHandler.js';
+import { createAdminSecretProvider } from '../shared/hasura/adminSecretProvider.js';
+import { createHasuraClient } from '../shared/hasura/createHasuraClient.js';
+import { createLogger, createMetrics } from '../shared/observability.js';
+import { pipeline } from '../shared/pipeline.js';
 import { chunk, runWithConcurrency, startStopwatch } from './benchStats.js';
 import { BENCH_USER_POOL_ID } from './loginStream.js';
 

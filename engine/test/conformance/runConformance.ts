@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportSPKI, generateKeyPair } from 'jose';
-import { type HasuraEngine, startHasuraEngine } from '../../local/hasura/server.js';
+import { type HasuraEngine, startHasuraEngine } from '../../src/server.js';
 import {
   discoverFolders,
   EXCLUDED_FILES,
@@ -26,7 +26,7 @@ import { runCase, runQueryFile, type Target } from './harness.js';
 
 type AuthMode = 'admin-secret' | 'jwt';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixturesDir =
   process.env.HASURA_FIXTURES_DIR ?? resolve(repoRoot, '../shared/fixtures/hasura');
 const remote = process.env.HASURA_GRAPHQL_ENDPOINT;

@@ -1,4 +1,4 @@
-import { CONSUMER_NODE_OPTIONS, LAMBDA_NODE_OPTIONS } from '../../infra/lambdaRuntime.js';
+import { CONSUMER_NODE_OPTIONS, LAMBDA_NODE_OPTIONS } from '../infra/lambdaRuntime.js';
 import type { VariantResult } from './benchReport.js';
 import { resetBenchSchema } from './benchSchema.js';
 import { startBenchServer } from './benchServerProcess.js';

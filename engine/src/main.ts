@@ -7,7 +7,7 @@
  * HASURA_GRAPHQL_ADMIN_INTERNAL_ERRORS (default true).
  *
  * @example
- * PORT=8080 HASURA_GRAPHQL_ADMIN_SECRET=secret npx tsx local/hasura/main.ts
+ * PORT=8080 HASURA_GRAPHQL_ADMIN_SECRET=secret npx tsx engine/src/main.ts
  */
 import { boolean, integer, maybeString } from '../../shared/env.js';
 import { startHasuraEngine } from './server.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
-import { toEnvelope, type UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
-import { pipeline } from '../../shared/pipeline.js';
+import { toEnvelope, type UserAuthenticatedV1 } from '../shared/events/userAuthenticated.js';
+import { pipeline } from '../shared/pipeline.js';
 
 /** Options of {@link generateLoginStream}. */
 export interface LoginStreamOptions {

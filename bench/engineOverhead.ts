@@ -6,11 +6,11 @@
  * also times the engine in-process (everything but the loopback HTTP hop), because the raw
  * statement on an embedded database has no network hop at all to compare with.
  *
- * Usage: npx tsx test/bench/engineOverhead.ts [iterations]
+ * Usage: npx tsx bench/engineOverhead.ts [iterations]
  */
 import { createServer } from 'node:http';
-import { createEngineCore } from '../../local/hasura/engineCore.js';
-import { type HasuraEngine, startHasuraEngine } from '../../local/hasura/server.js';
+import { createEngineCore } from '../engine/src/engineCore.js';
+import { type HasuraEngine, startHasuraEngine } from '../engine/src/server.js';
 
 const ROWS = 100;
 const USERS = 1000;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
+import type { UserAuthenticatedV1 } from '../shared/events/userAuthenticated.js';
 import { quoteIdent } from './rawSqlWriter.js';
 
 /** How the stored rows compare with the expected final state. */

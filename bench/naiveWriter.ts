@@ -1,4 +1,4 @@
-import type { UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
+import type { UserAuthenticatedV1 } from '../shared/events/userAuthenticated.js';
 import { runWithConcurrency, startStopwatch } from './benchStats.js';
 
 /** Outcome of {@link writeNaively}. */

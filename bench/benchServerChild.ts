@@ -31,7 +31,7 @@ interface Request {
 const start = async (kind: string): Promise<ServerHandle> => {
   if (kind === 'instant') return startInstantHasura();
   // Imported lazily: the instant mode must not need the engine.
-  const { startHasuraEngine } = await import('../../local/hasura/server.js');
+  const { startHasuraEngine } = await import('../engine/src/server.js');
   const databaseUrl = process.env.DATABASE_URL;
   const schema = process.env.BENCH_SCHEMA;
   const adminSecret = process.env.HASURA_GRAPHQL_ADMIN_SECRET;

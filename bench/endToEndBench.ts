@@ -1,7 +1,7 @@
-import { fetchSyncedUsers } from '../../local/hasuraTarget.js';
-import { startLocalStack } from '../../local/stack.js';
-import { driveLogins } from '../faults/driveLogins.js';
-import { compareWithNewest, dropLocalArchive, queueDepth } from '../faults/faultHelpers.js';
+import { fetchSyncedUsers } from '../local/hasuraTarget.js';
+import { startLocalStack } from '../local/stack.js';
+import { driveLogins } from '../test/faults/driveLogins.js';
+import { compareWithNewest, dropLocalArchive, queueDepth } from '../test/faults/faultHelpers.js';
 import { resetBenchSchema } from './benchSchema.js';
 import { round, sampleRss, sleep, summarize } from './benchStats.js';
 import { BENCH_USER_POOL_ID } from './loginStream.js';

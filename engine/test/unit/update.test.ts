@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { type HasuraEngine, startHasuraEngine } from '../../../local/hasura/server.js';
+import { type HasuraEngine, startHasuraEngine } from '../../src/server.js';
 import { post, UPSERT_USERS, userRow } from './helpers.js';
 
 // PGlite starts in a few seconds, more on a loaded machine.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { type HasuraEngine, startHasuraEngine } from '../../../local/hasura/server.js';
+import { type HasuraEngine, startHasuraEngine } from '../../src/server.js';
 import { post } from './helpers.js';
 
 // PGlite starts in a few seconds, more on a loaded machine.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { graphqlErrorBody, HasuraError } from '../../../local/hasura/errors.js';
-import { type HasuraEngine, startHasuraEngine } from '../../../local/hasura/server.js';
+import { graphqlErrorBody, HasuraError } from '../../src/errors.js';
+import { type HasuraEngine, startHasuraEngine } from '../../src/server.js';
 import { post, userRow } from './helpers.js';
 
 // PGlite starts in a few seconds, more on a loaded machine.

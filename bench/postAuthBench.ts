@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { loadPostAuthenticationConfig } from '../../services/post-authentication/config.js';
-import { createPublishClients } from '../../services/post-authentication/createPublishClients.js';
-import { createPostAuthenticationHandler } from '../../services/post-authentication/postAuthentication.js';
-import { createLogger, createMetrics } from '../../shared/observability.js';
-import { pipeline } from '../../shared/pipeline.js';
+import { loadPostAuthenticationConfig } from '../services/post-authentication/config.js';
+import { createPublishClients } from '../services/post-authentication/createPublishClients.js';
+import { createPostAuthenticationHandler } from '../services/post-authentication/postAuthentication.js';
+import { createLogger, createMetrics } from '../shared/observability.js';
+import { pipeline } from '../shared/pipeline.js';
 import { type LatencySummary, round, summarize } from './benchStats.js';
 import { postAuthenticationEvent } from './cognitoTriggerEvent.js';
 import { type FakeBehaviour, startFakeAwsEndpoint } from './fakeAwsEndpoint.js';

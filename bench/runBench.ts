@@ -33,7 +33,7 @@ const flag = (name: string): string | undefined => {
   return index >= 0 ? args[index + 1] : undefined;
 };
 const sections = new Set((flag('--only') ?? 'consumer,cpu,post-auth,e2e,engine').split(','));
-const out = flag('--out') ?? fileURLToPath(new URL('../../bench/results.json', import.meta.url));
+const out = flag('--out') ?? fileURLToPath(new URL('./results.json', import.meta.url));
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const scale = quick ? 0.1 : 1;
 
@@ -103,7 +103,7 @@ const main = async (): Promise<void> => {
   // The engine's own overhead (issue: ≤ 2× the raw SQL statement), in a process of its own.
   if (sections.has('engine')) {
     console.log('\nHasura-compatible engine: 100-row insert_users with on_conflict vs raw SQL\n');
-    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+    const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
     const script = fileURLToPath(new URL('./engineOverhead.ts', import.meta.url));
     const engine = spawnSync(tsx, [script, quick ? '100' : '300'], { stdio: 'inherit' });
     if (engine.status !== 0) throw new Error('the engine overhead is over its 2x budget');

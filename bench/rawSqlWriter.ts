@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
+import type { UserAuthenticatedV1 } from '../shared/events/userAuthenticated.js';
 import { chunk, startStopwatch } from './benchStats.js';
 import { compareEvents } from './loginStream.js';
 

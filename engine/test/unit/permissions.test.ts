@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import { type HasuraEngine, startHasuraEngine } from '../../../local/hasura/server.js';
+import { type HasuraEngine, startHasuraEngine } from '../../src/server.js';
 import { post } from './helpers.js';
 
 // PGlite starts in a few seconds, more on a loaded machine.

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { LAMBDA_ESBUILD_OPTIONS } from '../../infra/lambdaRuntime.js';
+import { LAMBDA_ESBUILD_OPTIONS } from '../infra/lambdaRuntime.js';
 
 /**
  * Bundles `entry` the way the Lambda functions are bundled (`infra/lambdaRuntime.ts`: ESM,

@@ -4,8 +4,8 @@ import {
   MAX_PREPARED_PER_CONNECTION,
   openDatabase,
   statementName,
-} from '../../local/hasura/database.js';
-import { createEngineCore, type EngineCore } from '../../local/hasura/engineCore.js';
+} from '../../src/database.js';
+import { createEngineCore, type EngineCore } from '../../src/engineCore.js';
 
 jest.setTimeout(60_000);
 
