@@ -110,7 +110,10 @@ if (!existsSync(dist)) {
     if (!path.endsWith('.js') || (SHIPPED as readonly string[]).includes(topFolder(path))) continue;
     const source = path.replace(/\.js$/, '.ts');
     const chain = chains.get(source);
-    const why = chain === undefined ? 'not imported by shipped code' : chain.join(' -> ');
+    const why =
+      chain === undefined
+        ? 'imported by no shipped module: left from an older build? rm -rf dist, build again'
+        : chain.join(' -> ');
     const message = `dist: dist/${path} is not shipped code (${why})`;
     if (reachedAtAll.has(source) && !reachedWithoutKnown.has(source)) known.push(message);
     else violations.push(message);

@@ -162,6 +162,28 @@ describe('Class: CognitoHasuraSyncStack (functions)', () => {
     }
   });
 
+  it('makes each function depend on its role policy only, not again on the role it references', () => {
+    // Prepare
+    const resources = template.toJSON().Resources as Record<
+      string,
+      { Type: string; DependsOn?: string[]; Properties: Record<string, unknown> }
+    >;
+
+    // Assess
+    for (const id of [consumerId, postAuthId, preTokenId]) {
+      const roleId = (propertiesOf(template, id).Role as { 'Fn::GetAtt': [string, string] })[
+        'Fn::GetAtt'
+      ][0];
+      const dependsOn = resources[id]?.DependsOn ?? [];
+      expect(dependsOn).not.toContain(roleId);
+      expect(dependsOn).toHaveLength(1);
+      expect(resources[dependsOn[0] ?? '']).toMatchObject({
+        Type: 'AWS::IAM::Policy',
+        Properties: { Roles: [{ Ref: roleId }] },
+      });
+    }
+  });
+
   it('attaches both triggers to the created user pool, pre-token as V2', () => {
     // Assess
     template.hasResourceProperties('AWS::Cognito::UserPool', {
