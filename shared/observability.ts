@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { ServiceLogger, ServiceMetrics } from './observabilityPorts.js';
 import { pipeline } from './pipeline.js';
 
 /** Options of {@link createLogger}. */
@@ -43,3 +44,18 @@ export const createMetrics = (serviceName: string): Metrics =>
  * `POWERTOOLS_LOGGER_LOG_EVENT`: every trigger and batch holds attribute values.
  */
 export const LAMBDA_LOGGER_OPTIONS = { resetKeys: true, logEvent: false } as const;
+
+/**
+ * The logger and metrics of a composed service: those given, else the service's Powertools
+ * ones. Every composition root takes its observability through this one default.
+ *
+ * @example
+ * const { logger, metrics } = serviceObservability('user-sync', options);
+ */
+export const serviceObservability = (
+  serviceName: string,
+  given: { readonly logger?: ServiceLogger; readonly metrics?: ServiceMetrics },
+): { logger: ServiceLogger; metrics: ServiceMetrics } => ({
+  logger: given.logger ?? createLogger(serviceName),
+  metrics: given.metrics ?? createMetrics(serviceName),
+});

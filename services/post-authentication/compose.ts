@@ -1,5 +1,5 @@
 import type { Env } from '../../shared/env.js';
-import { createLogger, createMetrics } from '../../shared/observability.js';
+import { serviceObservability } from '../../shared/observability.js';
 import type { ServiceLogger, ServiceMetrics } from '../../shared/observabilityPorts.js';
 import { loadPostAuthenticationConfig, type PostAuthenticationConfig } from './config.js';
 import {
@@ -84,8 +84,7 @@ export const composePostAuthentication = (
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
       ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     });
-  const logger = options.logger ?? createLogger(POST_AUTHENTICATION_SERVICE);
-  const metrics = options.metrics ?? createMetrics(POST_AUTHENTICATION_SERVICE);
+  const { logger, metrics } = serviceObservability(POST_AUTHENTICATION_SERVICE, options);
   const handler = createPostAuthenticationHandler({
     config,
     clients,

@@ -1,5 +1,5 @@
 import type { Env } from '../../shared/env.js';
-import { createLogger, createMetrics } from '../../shared/observability.js';
+import { serviceObservability } from '../../shared/observability.js';
 import type { ServiceLogger, ServiceMetrics } from '../../shared/observabilityPorts.js';
 import { loadPreTokenGenerationConfig, type PreTokenGenerationConfig } from './config.js';
 import {
@@ -43,8 +43,7 @@ export const composePreTokenGeneration = (
   options: PreTokenGenerationComposeOptions,
 ): ComposedPreTokenGeneration => {
   const config = loadPreTokenGenerationConfig(options.env);
-  const logger = options.logger ?? createLogger(PRE_TOKEN_GENERATION_SERVICE);
-  const metrics = options.metrics ?? createMetrics(PRE_TOKEN_GENERATION_SERVICE);
+  const { logger, metrics } = serviceObservability(PRE_TOKEN_GENERATION_SERVICE, options);
   const handler = createPreTokenGenerationHandler({ config, logger, metrics });
   return { handler, config, logger, metrics };
 };

@@ -4,7 +4,7 @@ import type { Env } from '../../shared/env.js';
 import { createAdminSecretProvider } from '../../shared/hasura/adminSecretProvider.js';
 import { createHasuraClient, type HasuraClient } from '../../shared/hasura/createHasuraClient.js';
 import type { HasuraTransport } from '../../shared/hasura/httpTransport.js';
-import { createLogger, createMetrics } from '../../shared/observability.js';
+import { serviceObservability } from '../../shared/observability.js';
 import type { ServiceLogger, ServiceMetrics } from '../../shared/observabilityPorts.js';
 import { loadUserSyncConfig, type UserSyncConfig } from './config.js';
 import { createUserSyncHandler, type UserSyncHandler } from './createUserSyncHandler.js';
@@ -96,8 +96,7 @@ export const composeUserSync = (options: UserSyncComposeOptions): ComposedUserSy
       timeoutMs: config.requestTimeoutMs,
       ...(options.transport === undefined ? {} : { transport: options.transport }),
     });
-  const logger = options.logger ?? createLogger(USER_SYNC_SERVICE);
-  const metrics = options.metrics ?? createMetrics(USER_SYNC_SERVICE);
+  const { logger, metrics } = serviceObservability(USER_SYNC_SERVICE, options);
   const handler = createUserSyncHandler({
     config,
     hasura,
