@@ -7,34 +7,20 @@
  *    `shared/`, `infra/`; no engine code and nothing of the local harness. For each emitted
  *    file outside them it prints the import chain that pulled it into the build.
  *
- * Exit 0 when both hold, 1 with one line per violation otherwise.
- *
- * `--allow-known` (what CI runs until the item below is done) still prints every violation,
- * but fails only on those not explained by {@link KNOWN_IMPORTS}.
- * TODO(issue 15, item 1): `cli/simulate.ts` imports three modules of `local/`; when what it
- * needs is a proper module, empty KNOWN_IMPORTS, drop `--allow-known` from `.ci/run` and run
- * this check from `npm test`.
+ * Exit 0 when both hold, 1 with one line per violation otherwise. `npm run check:layout` builds
+ * first (the build starts from an empty `dist/`); `npm test` runs it.
  *
  * @example
- * npm run build && npm run check:layout
+ * npm run check:layout
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, posix, relative, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SHIPPED = ['cli', 'services', 'shared', 'infra'] as const;
 const GUARDED = ['cli', 'services'] as const;
 const FORBIDDEN = ['local', 'engine'] as const;
-
-/** Imports from a guarded folder into a forbidden one that are known and tracked by a TODO. */
-const KNOWN_IMPORTS: readonly string[] = [
-  'cli/simulate.ts -> local/localHandlers.ts',
-  'cli/simulate.ts -> local/recordingMetrics.ts',
-  'cli/simulate.ts -> local/simulateLogins.ts',
-];
-
-const allowKnown = process.argv.includes('--allow-known');
 
 /** Every `.ts` file under a folder of the repository, as repository-relative POSIX paths. */
 const sourcesUnder = (folder: string): string[] => {
@@ -67,22 +53,18 @@ const isForbidden = (path: string): boolean =>
   (FORBIDDEN as readonly string[]).includes(topFolder(path));
 
 const violations: string[] = [];
-const known: string[] = [];
 
 // 1. Imports of the harness or the engine under cli/ and services/.
 for (const source of GUARDED.flatMap(sourcesUnder)) {
   for (const { target, line } of importsOf(source)) {
     if (!isForbidden(target)) continue;
-    const edge = `${source} -> ${target}`;
-    const message = `import: ${source}:${line} imports ${target}`;
-    if (KNOWN_IMPORTS.includes(edge)) known.push(message);
-    else violations.push(message);
+    violations.push(`import: ${source}:${line} imports ${target}`);
   }
 }
 
 // 2. What the build emitted outside the shipped folders, with the chain that pulled it in.
 const chains = new Map<string, string[]>();
-const reachable = (skipKnown: boolean): Set<string> => {
+{
   const seen = new Set<string>();
   const queue = SHIPPED.flatMap(sourcesUnder).map((path) => [path]);
   while (queue.length > 0) {
@@ -90,16 +72,10 @@ const reachable = (skipKnown: boolean): Set<string> => {
     const path = chain.at(-1) ?? '';
     if (seen.has(path) || !existsSync(join(root, path))) continue;
     seen.add(path);
-    if (!skipKnown && !chains.has(path)) chains.set(path, chain);
-    for (const { target } of importsOf(path)) {
-      if (skipKnown && KNOWN_IMPORTS.includes(`${path} -> ${target}`)) continue;
-      queue.push([...chain, target]);
-    }
+    chains.set(path, chain);
+    for (const { target } of importsOf(path)) queue.push([...chain, target]);
   }
-  return seen;
-};
-const reachedAtAll = reachable(false);
-const reachedWithoutKnown = reachable(true);
+}
 
 const dist = join(root, 'dist');
 if (!existsSync(dist)) {
@@ -114,18 +90,12 @@ if (!existsSync(dist)) {
       chain === undefined
         ? 'imported by no shipped module: left from an older build? rm -rf dist, build again'
         : chain.join(' -> ');
-    const message = `dist: dist/${path} is not shipped code (${why})`;
-    if (reachedAtAll.has(source) && !reachedWithoutKnown.has(source)) known.push(message);
-    else violations.push(message);
+    violations.push(`dist: dist/${path} is not shipped code (${why})`);
   }
 }
 
-for (const message of known) console.log(`KNOWN  ${message}`);
 for (const message of violations) console.log(`FAIL   ${message}`);
-const failing = allowKnown ? violations.length : violations.length + known.length;
 console.log(
-  failing === 0
-    ? `check:layout: ok${known.length > 0 ? ` (${known.length} known, tracked in ${relative(root, fileURLToPath(import.meta.url))})` : ''}`
-    : `check:layout: ${failing} violation(s)${allowKnown ? '' : known.length > 0 ? ` (${known.length} of them known, see KNOWN_IMPORTS)` : ''}`,
+  violations.length === 0 ? 'check:layout: ok' : `check:layout: ${violations.length} violation(s)`,
 );
-process.exit(failing === 0 ? 0 : 1);
+process.exit(violations.length === 0 ? 0 : 1);

@@ -1,12 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
-import { loadUserSyncConfig } from '../services/user-sync/config.js';
-import {
-  createUserSyncHandler,
-  type UserSyncHandler,
-} from '../services/user-sync/createUserSyncHandler.js';
-import { createAdminSecretProvider } from '../shared/hasura/adminSecretProvider.js';
-import { createHasuraClient } from '../shared/hasura/createHasuraClient.js';
-import { createLogger, createMetrics } from '../shared/observability.js';
+import { composeUserSync, USER_SYNC_SERVICE } from '../services/user-sync/compose.js';
+import type { UserSyncHandler } from '../services/user-sync/createUserSyncHandler.js';
+import { createMetrics } from '../shared/observability.js';
 import { pipeline } from '../shared/pipeline.js';
 import { chunk, runWithConcurrency, startStopwatch } from './benchStats.js';
 import { BENCH_USER_POOL_ID } from './loginStream.js';
@@ -31,25 +26,23 @@ export interface BenchConsumer {
 }
 
 /**
- * Builds the user-sync consumer exactly as its Lambda module does (config from an env object,
- * one Hasura client, Powertools logger and metrics), pointed at `graphqlUrl`.
+ * Builds the user-sync consumer with `composeUserSync`, as its Lambda module does (config from
+ * an env object, one Hasura client, Powertools logger and metrics), pointed at `graphqlUrl`.
  */
 export const createBenchConsumer = (options: BenchConsumerOptions): BenchConsumer => {
-  const config = loadUserSyncConfig({
-    HASURA_GRAPHQL_ENDPOINT: options.graphqlUrl,
-    HASURA_ADMIN_SECRET: options.adminSecret,
-    USER_POOL_IDS: BENCH_USER_POOL_ID,
-    SYNC_WRITE_MODE: options.writeMode ?? 'guard',
-    HASURA_REQUEST_TIMEOUT_MS: '30000',
-  });
-  const metrics = createMetrics('user-sync');
-  const hasura = createHasuraClient({
-    endpoint: config.hasuraEndpoint,
-    adminSecret: createAdminSecretProvider(config.adminSecret),
-    timeoutMs: config.requestTimeoutMs,
+  const metrics = createMetrics(USER_SYNC_SERVICE);
+  const { handler } = composeUserSync({
+    env: {
+      HASURA_GRAPHQL_ENDPOINT: options.graphqlUrl,
+      HASURA_ADMIN_SECRET: options.adminSecret,
+      USER_POOL_IDS: BENCH_USER_POOL_ID,
+      SYNC_WRITE_MODE: options.writeMode ?? 'guard',
+      HASURA_REQUEST_TIMEOUT_MS: '30000',
+    },
+    metrics,
   });
   return {
-    handler: createUserSyncHandler({ config, hasura, logger: createLogger('user-sync'), metrics }),
+    handler,
     flushMetrics() {
       JSON.stringify(metrics.serializeMetrics());
       metrics.publishStoredMetrics();

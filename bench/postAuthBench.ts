@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { loadPostAuthenticationConfig } from '../services/post-authentication/config.js';
-import { createPublishClients } from '../services/post-authentication/createPublishClients.js';
-import { createPostAuthenticationHandler } from '../services/post-authentication/postAuthentication.js';
-import { createLogger, createMetrics } from '../shared/observability.js';
+import {
+  composePostAuthentication,
+  POST_AUTHENTICATION_SERVICE,
+} from '../services/post-authentication/compose.js';
+import { createMetrics } from '../shared/observability.js';
 import { pipeline } from '../shared/pipeline.js';
 import { type LatencySummary, round, summarize } from './benchStats.js';
 import { postAuthenticationEvent } from './cognitoTriggerEvent.js';
@@ -47,9 +48,8 @@ const PUT_EVENTS = 'AWSEvents.PutEvents';
 const SEND_MESSAGE = 'AmazonSQS.SendMessage';
 
 /**
- * Times the real post-authentication trigger (`createPostAuthenticationHandler` with the real
- * `createPublishClients`) against a fake EventBridge that answers after 0, 5 and 50 ms, and that
- * never answers (the fallback SendMessage then goes to the same fake, which answers at once);
+ * Times the real post-authentication trigger (built by `composePostAuthentication`, as in
+ * Lambda) against a fake EventBridge that answers after 0, 5 and 50 ms, and that never answers (the fallback SendMessage then goes to the same fake, which answers at once);
  * finally with both never answering. Invocations are sequential, as in one Lambda container.
  *
  * @param scale - 1 for the full run, 0.1 for `--quick`.
@@ -63,20 +63,17 @@ export const benchPostAuthentication = async (scale: number): Promise<PostAuthRe
   process.env.AWS_ACCESS_KEY_ID ??= 'test';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
   const budgetMs = pipeline.postAuthentication.budgetMs;
-  const config = loadPostAuthenticationConfig({
-    EVENT_BUS_NAME: pipeline.eventBusName,
-    SYNC_QUEUE_URL: `${fake.endpoint}/000000000000/${pipeline.syncQueue.name}`,
-    AWS_REGION: 'us-east-1',
-    PUBLISH_BUDGET_MS: String(budgetMs),
-  });
-  const clients = createPublishClients({ region: config.region, budgetMs: config.budgetMs });
-  const metrics = createMetrics('post-authentication');
-  const handler = createPostAuthenticationHandler({
-    config,
-    clients,
-    logger: createLogger('post-authentication'),
+  const metrics = createMetrics(POST_AUTHENTICATION_SERVICE);
+  const trigger = composePostAuthentication({
+    env: {
+      EVENT_BUS_NAME: pipeline.eventBusName,
+      SYNC_QUEUE_URL: `${fake.endpoint}/000000000000/${pipeline.syncQueue.name}`,
+      AWS_REGION: 'us-east-1',
+      PUBLISH_BUDGET_MS: String(budgetMs),
+    },
     metrics,
   });
+  const { handler, config, clients } = trigger;
   const timeoutMs = pipeline.postAuthentication.timeoutSeconds * 1000;
   // Time spent inside eventBridge.send, summed per invocation (calls are sequential).
   let sendMs = 0;
@@ -214,8 +211,7 @@ export const benchPostAuthentication = async (scale: number): Promise<PostAuthRe
       overhead_p99_ms: Math.max(...overheads),
     };
   } finally {
-    clients.eventBridge.destroy();
-    clients.sqs.destroy();
+    trigger.destroy();
     await fake.stop();
     for (const key of [
       'AWS_ENDPOINT_URL_EVENTBRIDGE',

@@ -1,13 +1,13 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { buildPostAuthentication } from '../local/localHandlers.js';
-import { MetricTotals, RecordingMetrics } from '../local/recordingMetrics.js';
-import { type SimulationResult, simulateLogins } from '../local/simulateLogins.js';
-import { loadPostAuthenticationConfig } from '../services/post-authentication/config.js';
-import { createPublishClients } from '../services/post-authentication/createPublishClients.js';
-import { createPostAuthenticationHandler } from '../services/post-authentication/postAuthentication.js';
+import {
+  composePostAuthentication,
+  POST_AUTHENTICATION_SERVICE,
+} from '../services/post-authentication/compose.js';
 import type { Env } from '../shared/env.js';
 import { MetricName } from '../shared/metricNames.js';
-import { pipeline } from '../shared/pipeline.js';
+import { createLogger } from '../shared/observability.js';
+import { MetricTotals, RecordingMetrics } from '../shared/recordingMetrics.js';
+import { localCredentials } from './localCredentials.js';
+import { type SimulationResult, simulateLogins } from './simulateLogins.js';
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
@@ -56,28 +56,23 @@ export interface SimulateResult {
 
 /**
  * Drives `logins` sign-ins of `users` users through the REAL post-authentication trigger, built
- * in-process as in Lambda, against the configured endpoints: the same code path `npm start`
- * uses (`local/simulateLogins.ts`), pointed at whatever `AWS_ENDPOINT_URL` names.
+ * in-process by `composePostAuthentication` as in Lambda, against the configured endpoints: the
+ * same code path `npm start` uses, pointed at whatever `AWS_ENDPOINT_URL` names.
  */
 export const simulate = async (options: SimulateOptions): Promise<SimulateResult> => {
   const totals = new MetricTotals();
-  const metrics = new RecordingMetrics({
-    serviceName: 'post-authentication',
-    namespace: pipeline.metricsNamespace,
-    totals,
+  const trigger = composePostAuthentication({
+    env: {
+      ...options.env,
+      EVENT_BUS_NAME: options.eventBusName,
+      SYNC_QUEUE_URL: options.syncQueueUrl,
+      AWS_REGION: options.region,
+    },
+    // A local endpoint takes dummy credentials when the environment has none (moto accepts any).
+    ...(options.endpoint ? { endpoint: options.endpoint, ...localCredentials(options.env) } : {}),
+    logger: createLogger(POST_AUTHENTICATION_SERVICE, { logLevel: 'ERROR' }),
+    metrics: new RecordingMetrics({ serviceName: POST_AUTHENTICATION_SERVICE, totals }),
   });
-  const logger = new Logger({ serviceName: 'post-authentication', logLevel: 'ERROR' });
-  const trigger = options.endpoint
-    ? buildPostAuthentication(
-        { env: options.env, logLevel: 'ERROR', totals },
-        {
-          endpoint: options.endpoint,
-          region: options.region,
-          eventBusName: options.eventBusName,
-          syncQueueUrl: options.syncQueueUrl,
-        },
-      )
-    : awsTrigger(options, { logger, metrics });
   try {
     const result = await simulateLogins({
       handler: trigger.handler,
@@ -101,25 +96,4 @@ export const simulate = async (options: SimulateOptions): Promise<SimulateResult
   } finally {
     trigger.destroy();
   }
-};
-
-/** The trigger exactly as `handler.ts` builds it in Lambda, for real AWS endpoints. */
-const awsTrigger = (
-  options: SimulateOptions,
-  observability: { logger: Logger; metrics: RecordingMetrics },
-) => {
-  const config = loadPostAuthenticationConfig({
-    ...options.env,
-    EVENT_BUS_NAME: options.eventBusName,
-    SYNC_QUEUE_URL: options.syncQueueUrl,
-    AWS_REGION: options.region,
-  });
-  const clients = createPublishClients({ region: config.region, budgetMs: config.budgetMs });
-  return {
-    handler: createPostAuthenticationHandler({ config, clients, ...observability }),
-    destroy() {
-      clients.eventBridge.destroy();
-      clients.sqs.destroy();
-    },
-  };
 };

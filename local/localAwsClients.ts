@@ -1,5 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { localCredentials } from '../cli/localCredentials.js';
 import type { Env } from '../shared/env.js';
 
 /** SDK clients of the local stack. */
@@ -12,18 +13,6 @@ export interface LocalAwsClients {
   /** Closes the clients' sockets. */
   destroy(): void;
 }
-
-/**
- * Dummy credentials for a local endpoint when the environment has none (no `AWS_ACCESS_KEY_ID`,
- * no `AWS_PROFILE`): moto accepts any, and the SDK's credential chain would fail without them.
- * Spread into a client's configuration.
- */
-export const localCredentials = (
-  env: Env,
-): { credentials?: { accessKeyId: string; secretAccessKey: string } } =>
-  env.AWS_ACCESS_KEY_ID !== undefined || env.AWS_PROFILE !== undefined
-    ? {}
-    : { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 
 /**
  * SQS and EventBridge clients for a local endpoint (moto, LocalStack). moto accepts any

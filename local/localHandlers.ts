@@ -1,23 +1,18 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { loadPostAuthenticationConfig } from '../services/post-authentication/config.js';
-import { createPublishClients } from '../services/post-authentication/createPublishClients.js';
+import { localCredentials } from '../cli/localCredentials.js';
 import {
-  createPostAuthenticationHandler,
-  type PostAuthenticationHandler,
-} from '../services/post-authentication/postAuthentication.js';
-import { loadUserSyncConfig } from '../services/user-sync/config.js';
+  type ComposedPostAuthentication,
+  composePostAuthentication,
+  POST_AUTHENTICATION_SERVICE,
+} from '../services/post-authentication/compose.js';
 import {
-  createUserSyncHandler,
-  type UserSyncHandler,
-} from '../services/user-sync/createUserSyncHandler.js';
+  type ComposedUserSync,
+  composeUserSync,
+  USER_SYNC_SERVICE,
+} from '../services/user-sync/compose.js';
 import type { Env } from '../shared/env.js';
-import { createAdminSecretProvider } from '../shared/hasura/adminSecretProvider.js';
-import { createHasuraClient } from '../shared/hasura/createHasuraClient.js';
-import { pipeline } from '../shared/pipeline.js';
-import { localCredentials } from './localAwsClients.js';
-import type { MetricTotals } from './recordingMetrics.js';
-import { RecordingMetrics } from './recordingMetrics.js';
+import { createLogger } from '../shared/observability.js';
+import { type MetricTotals, RecordingMetrics } from '../shared/recordingMetrics.js';
 
 /** What both in-process services share. */
 export interface LocalHandlerContext {
@@ -33,23 +28,16 @@ export interface LocalHandlerContext {
   readonly totals: MetricTotals;
 }
 
-const logger = (serviceName: string, logLevel: LogLevel): Logger =>
-  new Logger({ serviceName, logLevel, persistentKeys: { product: 'cognito-hasura-sync' } });
-
-const metrics = (serviceName: string, totals: MetricTotals): RecordingMetrics =>
-  new RecordingMetrics({ serviceName, namespace: pipeline.metricsNamespace, totals });
-
-/** A post-authentication trigger built in-process, and its clients to close. */
-export interface LocalPostAuthentication {
-  readonly handler: PostAuthenticationHandler;
-  /** Closes the trigger's SDK clients. */
-  destroy(): void;
-}
+/** Logger and recording metrics of one in-process service. */
+const observability = (serviceName: string, context: LocalHandlerContext) => ({
+  logger: createLogger(serviceName, { logLevel: context.logLevel }),
+  metrics: new RecordingMetrics({ serviceName, totals: context.totals }),
+});
 
 /**
- * Builds the REAL post-authentication trigger (`createPostAuthenticationHandler`) with its
- * configuration loaded from `context.env` plus the local endpoints, exactly as `handler.ts`
- * does at cold start in Lambda.
+ * Builds the REAL post-authentication trigger with `composePostAuthentication`, the function
+ * `handler.ts` calls at cold start in Lambda: configuration from `context.env` plus the local
+ * endpoint, bus and queue; `destroy()` closes its clients.
  *
  * @param target - the AWS endpoint, region, bus and sync queue to publish to.
  * @param overrides - variables that win over everything (tests: `EVENT_BUS_NAME` of a missing bus).
@@ -59,41 +47,25 @@ export const buildPostAuthentication = (
   context: LocalHandlerContext,
   target: { endpoint: string; region: string; eventBusName: string; syncQueueUrl: string },
   overrides: Env = {},
-): LocalPostAuthentication => {
-  const config = loadPostAuthenticationConfig({
-    ...context.env,
-    EVENT_BUS_NAME: target.eventBusName,
-    SYNC_QUEUE_URL: target.syncQueueUrl,
-    AWS_REGION: target.region,
-    ...overrides,
-  });
-  // Like the trigger's own clients, but pointed at this stack's endpoint: several stacks can
-  // live in one process.
-  const clients = createPublishClients({
-    endpoint: target.endpoint,
-    region: target.region,
-    budgetMs: config.budgetMs,
-    ...localCredentials(context.env),
-  });
-  const handler = createPostAuthenticationHandler({
-    config,
-    clients,
-    logger: logger('post-authentication', context.logLevel),
-    metrics: metrics('post-authentication', context.totals),
-  });
-  return {
-    handler,
-    destroy() {
-      clients.eventBridge.destroy();
-      clients.sqs.destroy();
+): ComposedPostAuthentication =>
+  composePostAuthentication({
+    env: {
+      ...context.env,
+      EVENT_BUS_NAME: target.eventBusName,
+      SYNC_QUEUE_URL: target.syncQueueUrl,
+      AWS_REGION: target.region,
+      ...overrides,
     },
-  };
-};
+    // This stack's endpoint rather than AWS_ENDPOINT_URL: several stacks can live in one process.
+    endpoint: target.endpoint,
+    ...localCredentials(context.env),
+    ...observability(POST_AUTHENTICATION_SERVICE, context),
+  });
 
 /**
- * Builds the REAL user-sync consumer (`createUserSyncHandler`) against a Hasura GraphQL URL, with
- * its configuration loaded from `context.env` plus the endpoint and admin secret, as `handler.ts`
- * does at cold start in Lambda.
+ * Builds the REAL user-sync consumer with `composeUserSync`, the function `handler.ts` calls at
+ * cold start in Lambda: configuration from `context.env` plus the Hasura endpoint and admin
+ * secret.
  *
  * @param hasura - the `/v1/graphql` URL and the admin secret.
  * @param userPoolIds - the pools whose events the consumer applies (`USER_POOL_IDS`), unless
@@ -103,23 +75,15 @@ export const buildUserSync = (
   context: LocalHandlerContext,
   hasura: { graphqlUrl: string; adminSecret: string },
   userPoolIds: readonly string[],
-): UserSyncHandler => {
-  const config = loadUserSyncConfig({
-    ...context.env,
-    USER_POOL_IDS: context.env.USER_POOL_IDS ?? userPoolIds.join(','),
-    HASURA_GRAPHQL_ENDPOINT: hasura.graphqlUrl,
-    HASURA_ADMIN_SECRET: hasura.adminSecret,
-    // The secret is given directly; an ARN in the environment would take precedence.
-    HASURA_ADMIN_SECRET_ARN: undefined,
+): ComposedUserSync =>
+  composeUserSync({
+    env: {
+      ...context.env,
+      USER_POOL_IDS: context.env.USER_POOL_IDS ?? userPoolIds.join(','),
+      HASURA_GRAPHQL_ENDPOINT: hasura.graphqlUrl,
+      HASURA_ADMIN_SECRET: hasura.adminSecret,
+      // The secret is given directly; an ARN in the environment would take precedence.
+      HASURA_ADMIN_SECRET_ARN: undefined,
+    },
+    ...observability(USER_SYNC_SERVICE, context),
   });
-  return createUserSyncHandler({
-    config,
-    hasura: createHasuraClient({
-      endpoint: config.hasuraEndpoint,
-      adminSecret: createAdminSecretProvider(config.adminSecret),
-      timeoutMs: config.requestTimeoutMs,
-    }),
-    logger: logger('user-sync', context.logLevel),
-    metrics: metrics('user-sync', context.totals),
-  });
-};

@@ -1,3 +1,5 @@
+import { SIMULATED_USER_POOL_ID } from '../cli/simulateLogins.js';
+
 /**
  * Settings where the local stack departs from `shared/pipeline.ts` on purpose, in one place
  * (docs/local-stack.md explains each). Everything else comes from the shared definition.
@@ -15,7 +17,7 @@ export const LOCAL_SETTINGS = {
    */
   visibilityTimeoutSeconds: 10,
   /** The user pool of the simulated sign-ins (`simulate`, `npm start`); no such pool exists. */
-  simulatedUserPoolId: 'us-east-1_LocalPool1',
+  simulatedUserPoolId: SIMULATED_USER_POOL_ID,
   /**
    * Name of the Cognito user pool the local stack creates in moto (as the CDK stack creates one
    * when no `userPoolId` is given), so `backfill` and `reconcile` have a pool whose events the

@@ -1,24 +1,18 @@
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { localCredentials } from '../cli/localCredentials.js';
+import type { ComposedPostAuthentication } from '../services/post-authentication/compose.js';
 import type { PostAuthenticationHandler } from '../services/post-authentication/postAuthentication.js';
 import type { Env } from '../shared/env.js';
 import { pipeline } from '../shared/pipeline.js';
+import { MetricTotals } from '../shared/recordingMetrics.js';
 import { type HasuraTarget, startHasuraTarget } from './hasuraTarget.js';
-import {
-  createLocalAwsClients,
-  type LocalAwsClients,
-  localCredentials,
-} from './localAwsClients.js';
-import {
-  buildPostAuthentication,
-  buildUserSync,
-  type LocalPostAuthentication,
-} from './localHandlers.js';
+import { createLocalAwsClients, type LocalAwsClients } from './localAwsClients.js';
+import { buildPostAuthentication, buildUserSync } from './localHandlers.js';
 import { LOCAL_SETTINGS } from './localSettings.js';
 import { type MotoServer, startMotoServer } from './motoServer.js';
 import { type ProvisionedPipeline, provisionPipeline } from './provisionPipeline.js';
 import { ensureUserPool } from './provisionResources.js';
-import { MetricTotals } from './recordingMetrics.js';
 import { type SqsBatchReport, type SqsPoller, startSqsPoller } from './sqsPoller.js';
 import { createStackRecorder, type StackRecorder } from './stackRecorder.js';
 
@@ -201,7 +195,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const totals = new MetricTotals();
     const recorder = createStackRecorder(totals, hasura.engine);
     const context = { env, logLevel: options.logLevel ?? 'WARN', totals } as const;
-    const triggers: LocalPostAuthentication[] = [];
+    const triggers: ComposedPostAuthentication[] = [];
     cleanups.push(() => {
       for (const trigger of triggers) trigger.destroy();
     });
@@ -220,7 +214,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       return trigger.handler;
     };
     const postAuthentication = createPostAuthentication({});
-    const userSync = buildUserSync(context, hasura, userPoolIds);
+    const userSync = buildUserSync(context, hasura, userPoolIds).handler;
 
     const syncPoller = startSqsPoller({
       sqs: aws.sqs,

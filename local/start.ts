@@ -5,11 +5,11 @@
  * when a sign-in did not reach Hasura. docs/local-stack.md describes flags and variables.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { type SimulationResult, simulateLogins, unsyncedUsers } from '../cli/simulateLogins.js';
 import { describeError, isConfigurationError } from '../shared/errors.js';
 import { fetchSyncedUsers } from './hasuraTarget.js';
 import { loadLocalStackOptions } from './localStackConfig.js';
 import { queueDepth } from './queueDepth.js';
-import { type SimulationResult, simulateLogins, unsyncedUsers } from './simulateLogins.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 import { formatEndpoints, formatSummary, type RunSummary } from './startReport.js';
 import { createStatusLine } from './statusLine.js';

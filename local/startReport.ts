@@ -1,5 +1,5 @@
+import type { SimulationResult } from '../cli/simulateLogins.js';
 import { LOCAL_SETTINGS } from './localSettings.js';
-import type { SimulationResult } from './simulateLogins.js';
 import type { LocalStack } from './stack.js';
 import type { StackSnapshot } from './stackRecorder.js';
 

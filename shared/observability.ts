@@ -1,15 +1,30 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { ServiceLogger, ServiceMetrics } from './observabilityPorts.js';
 import { pipeline } from './pipeline.js';
+
+/** Options of {@link createLogger}. */
+export interface CreateLoggerOptions {
+  /**
+   * The level (the local stack and the CLI set theirs).
+   * @default - `POWERTOOLS_LOG_LEVEL`, else `INFO`
+   */
+  readonly logLevel?: LogLevel;
+}
 
 /**
  * The structured JSON logger of a service (Powertools). Level from `POWERTOOLS_LOG_LEVEL`
- * (default `INFO`). Log attribute values never: log ids and counts.
+ * (default `INFO`) unless given. Log attribute values never: log ids and counts.
  *
  * @param serviceName - the service's name, e.g. `post-authentication`.
  */
-export const createLogger = (serviceName: string): Logger =>
-  new Logger({ serviceName, persistentKeys: { product: 'cognito-hasura-sync' } });
+export const createLogger = (serviceName: string, options: CreateLoggerOptions = {}): Logger =>
+  new Logger({
+    serviceName,
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    persistentKeys: { product: 'cognito-hasura-sync' },
+  });
 
 /**
  * The CloudWatch EMF metrics of a service (Powertools), namespace
@@ -22,3 +37,25 @@ export const createMetrics = (serviceName: string): Metrics =>
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? pipeline.metricsNamespace,
     serviceName,
   });
+
+/**
+ * Options of Powertools' `injectLambdaContext` in every handler: the request id on each line,
+ * keys reset between invocations, and `logEvent: false`, which wins over
+ * `POWERTOOLS_LOGGER_LOG_EVENT`: every trigger and batch holds attribute values.
+ */
+export const LAMBDA_LOGGER_OPTIONS = { resetKeys: true, logEvent: false } as const;
+
+/**
+ * The logger and metrics of a composed service: those given, else the service's Powertools
+ * ones. Every composition root takes its observability through this one default.
+ *
+ * @example
+ * const { logger, metrics } = serviceObservability('user-sync', options);
+ */
+export const serviceObservability = (
+  serviceName: string,
+  given: { readonly logger?: ServiceLogger; readonly metrics?: ServiceMetrics },
+): { logger: ServiceLogger; metrics: ServiceMetrics } => ({
+  logger: given.logger ?? createLogger(serviceName),
+  metrics: given.metrics ?? createMetrics(serviceName),
+});

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import {
   defaultPreTokenGenerationConfig,
-  readPreTokenGenerationConfig,
+  loadPreTokenGenerationConfig,
 } from '../../services/pre-token-generation/config.js';
 import { loadUserSyncConfig } from '../../services/user-sync/config.js';
 import { isConfigurationError } from '../../shared/errors.js';
@@ -139,5 +139,5 @@ export const validateServiceSettings = (
     }
   };
   check(userSyncSettings(props), loadUserSyncConfig);
-  check(preTokenGenerationSettings(props), readPreTokenGenerationConfig);
+  check(preTokenGenerationSettings(props), loadPreTokenGenerationConfig);
 };

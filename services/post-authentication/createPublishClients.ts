@@ -37,6 +37,14 @@ export const publishTimeouts = (budgetMs: number): PublishTimeouts => ({
   requestTimeoutMs: Math.max(30, Math.round(budgetMs * 0.25)),
 });
 
+/** An endpoint per client; a missing one falls back to the SDK's own configuration. */
+export interface PublishEndpoints {
+  /** @default - the SDK's own configuration */
+  readonly eventBridge?: string;
+  /** @default - the SDK's own configuration */
+  readonly sqs?: string;
+}
+
 /** Options of {@link createPublishClients}. */
 export interface PublishClientsOptions {
   /** The clients' region. */
@@ -44,10 +52,11 @@ export interface PublishClientsOptions {
   /** The trigger's publish budget; sets the per-attempt timeouts. */
   readonly budgetMs: number;
   /**
-   * An explicit endpoint (the local stack runs several in one process).
+   * An explicit endpoint (the local stack runs several in one process): one for both clients,
+   * or one per service (a fault test sends PutEvents to a fake and SendMessage to moto).
    * @default - the SDK's own configuration: `AWS_ENDPOINT_URL`, or AWS
    */
-  readonly endpoint?: string;
+  readonly endpoint?: string | PublishEndpoints;
   /**
    * Static credentials (moto accepts any).
    * @default - the SDK's default credential chain
@@ -69,9 +78,13 @@ export const createPublishClients = (options: PublishClientsOptions): PublishCli
   const config = {
     region: options.region,
     maxAttempts: PUBLISH_MAX_ATTEMPTS,
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   };
+  const endpoints: PublishEndpoints =
+    typeof options.endpoint === 'string'
+      ? { eventBridge: options.endpoint, sqs: options.endpoint }
+      : (options.endpoint ?? {});
+  const endpointOf = (endpoint: string | undefined) => (endpoint === undefined ? {} : { endpoint });
   const requestHandler = (): NodeHttpHandler =>
     new NodeHttpHandler({
       connectionTimeout: timeouts.connectionTimeoutMs,
@@ -80,7 +93,15 @@ export const createPublishClients = (options: PublishClientsOptions): PublishCli
       throwOnRequestTimeout: true,
     });
   return {
-    eventBridge: new EventBridgeClient({ ...config, requestHandler: requestHandler() }),
-    sqs: new SQSClient({ ...config, requestHandler: requestHandler() }),
+    eventBridge: new EventBridgeClient({
+      ...config,
+      ...endpointOf(endpoints.eventBridge),
+      requestHandler: requestHandler(),
+    }),
+    sqs: new SQSClient({
+      ...config,
+      ...endpointOf(endpoints.sqs),
+      requestHandler: requestHandler(),
+    }),
   };
 };

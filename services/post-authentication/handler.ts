@@ -1,27 +1,18 @@
 /**
- * Lambda entry point of the Cognito post-authentication trigger. Everything is built once per
- * container, at cold start: a missing or invalid variable throws here, naming it.
+ * Lambda entry point of the Cognito post-authentication trigger: the middy chain around the
+ * trigger that `composePostAuthentication` builds once per container, at cold start (a missing
+ * or invalid variable throws here, naming it).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, PostAuthenticationTriggerEvent } from 'aws-lambda';
-import { createLogger, createMetrics } from '../../shared/observability.js';
-import { loadPostAuthenticationConfig } from './config.js';
-import { createPublishClients } from './createPublishClients.js';
-import { createPostAuthenticationHandler } from './postAuthentication.js';
+import { createLogger, createMetrics, LAMBDA_LOGGER_OPTIONS } from '../../shared/observability.js';
+import { composePostAuthentication, POST_AUTHENTICATION_SERVICE } from './compose.js';
 
-const SERVICE_NAME = 'post-authentication';
-
-const config = loadPostAuthenticationConfig(process.env);
-const logger = createLogger(SERVICE_NAME);
-const metrics = createMetrics(SERVICE_NAME);
-const postAuthentication = createPostAuthenticationHandler({
-  config,
-  clients: createPublishClients({ region: config.region, budgetMs: config.budgetMs }),
-  logger,
-  metrics,
-});
+const logger = createLogger(POST_AUTHENTICATION_SERVICE);
+const metrics = createMetrics(POST_AUTHENTICATION_SERVICE);
+const postAuthentication = composePostAuthentication({ env: process.env, logger, metrics });
 
 /**
  * The Lambda handler: resolves to the Cognito event unchanged, so the sign-in always proceeds.
@@ -31,8 +22,7 @@ export const handler = middy(
   (
     event: PostAuthenticationTriggerEvent,
     context: Context,
-  ): Promise<PostAuthenticationTriggerEvent> => postAuthentication(event, context),
+  ): Promise<PostAuthenticationTriggerEvent> => postAuthentication.handler(event, context),
 )
-  // logEvent: false wins over POWERTOOLS_LOGGER_LOG_EVENT: the event holds attribute values.
-  .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+  .use(injectLambdaContext(logger, LAMBDA_LOGGER_OPTIONS))
   .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,9 +1,9 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { describeError } from '../../shared/errors.js';
 import type { UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
 import { MetricName, type MetricNameValue } from '../../shared/metricNames.js';
+import type { ServiceLogger, ServiceMetrics } from '../../shared/observabilityPorts.js';
 import type { PostAuthenticationConfig } from './config.js';
 import type { PublishClients } from './createPublishClients.js';
 import { buildLoginEventDetail } from './loginEventDetail.js';
@@ -21,16 +21,16 @@ export const LAMBDA_TIMEOUT_RESERVE_MS = 250;
  */
 export const BUDGET_FINISH_RESERVE_MS = 25;
 
-/** What the trigger is built from; tests and the local stack pass their own. */
+/** What the trigger is built from (`composePostAuthentication` wires it; unit tests pass their own). */
 export interface PostAuthenticationDeps {
   /** The trigger's configuration (`loadPostAuthenticationConfig`). */
   readonly config: PostAuthenticationConfig;
   /** The EventBridge and SQS clients (`createPublishClients`), built once per container. */
   readonly clients: PublishClients;
   /** Structured logger; never given attribute values. */
-  readonly logger: Logger;
+  readonly logger: ServiceLogger;
   /** EMF metrics: one of Published, FallbackUsed, PublishFailed, InvalidTrigger per sign-in. */
-  readonly metrics: Metrics;
+  readonly metrics: ServiceMetrics;
   /**
    * The clock, epoch milliseconds; also the sign-in time of the event.
    *

@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { describeError } from '../../shared/errors.js';
@@ -7,6 +6,7 @@ import {
   USER_AUTHENTICATED_DETAIL_TYPE,
   type UserAuthenticatedV1,
 } from '../../shared/events/userAuthenticated.js';
+import type { ServiceLogger } from '../../shared/observabilityPorts.js';
 import {
   EntryRejectedError,
   isEntryRejectedError,
@@ -45,7 +45,7 @@ export interface PublishTargets {
    */
   readonly account?: string | undefined;
   /** Logger for the retry and fallback warnings. */
-  readonly logger: Logger;
+  readonly logger: ServiceLogger;
   /** The clock, epoch milliseconds. */
   readonly now: () => number;
 }

@@ -27,7 +27,7 @@ export type ClaimsSkipReason =
   | 'machine-to-machine'
   /**
    * The default role reads as `admin`, so every token would be a superuser's. Only a config
-   * built without `readPreTokenGenerationConfig` (which refuses it) gets here.
+   * built without `loadPreTokenGenerationConfig` (which refuses it) gets here.
    */
   | 'admin-default-role';
 

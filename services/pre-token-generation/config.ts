@@ -159,9 +159,9 @@ const defaultRoleOf = (env: Env, name: string): string => {
  * @throws {@link ConfigurationError} naming the variable when a value is invalid, and when
  * `HASURA_DEFAULT_ROLE` or a `HASURA_GROUP_ROLE_MAP` entry reads as `admin`.
  * @example
- * const config = readPreTokenGenerationConfig(process.env);
+ * const config = loadPreTokenGenerationConfig(process.env);
  */
-export const readPreTokenGenerationConfig = (env: Env): PreTokenGenerationConfig => {
+export const loadPreTokenGenerationConfig = (env: Env): PreTokenGenerationConfig => {
   const claimsFormatV1 = claimsFormat(env, 'HASURA_CLAIMS_FORMAT_V1', 'stringified_json');
   if (claimsFormatV1 !== 'stringified_json') {
     throw new ConfigurationError(

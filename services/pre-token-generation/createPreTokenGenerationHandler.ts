@@ -1,7 +1,7 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { describeError } from '../../shared/errors.js';
 import { MetricName } from '../../shared/metricNames.js';
+import type { ServiceLogger, ServiceMetrics } from '../../shared/observabilityPorts.js';
 import { addHasuraClaims } from './addHasuraClaims.js';
 import type { PreTokenGenerationConfig } from './config.js';
 
@@ -11,18 +11,14 @@ import type { PreTokenGenerationConfig } from './config.js';
  */
 export const ADMIN_ROLE_REFUSED_METRIC = 'AdminRoleRefused';
 
-/** What the trigger needs besides its configuration; tests pass their own. */
+/** What the trigger is built from (`composePreTokenGeneration` wires it; unit tests pass their own). */
 export interface PreTokenGenerationDeps {
-  /** Structured logger (Powertools). Never given attribute values. */
-  readonly logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
-  /** Metrics (a Powertools `Metrics` fits); counts `ClaimsSkipped` and `AdminRoleRefused`. */
-  readonly metrics: {
-    addMetric(
-      name: string,
-      unit: (typeof MetricUnit)[keyof typeof MetricUnit],
-      value: number,
-    ): unknown;
-  };
+  /** The trigger's configuration (`loadPreTokenGenerationConfig`). */
+  readonly config: PreTokenGenerationConfig;
+  /** Structured logger. Never given attribute values. */
+  readonly logger: ServiceLogger;
+  /** Metrics; counts `ClaimsSkipped` and `AdminRoleRefused` (only `addMetric` is called). */
+  readonly metrics: Pick<ServiceMetrics, 'addMetric'>;
 }
 
 /** A pre token generation handler: returns the event with the response Cognito should apply. */
@@ -54,16 +50,16 @@ const eventContext = (event: unknown): Record<string, string | undefined> => {
  * counted as `AdminRoleRefused`; the token is issued with the user's other roles.
  *
  * @example
- * const handler = createPreTokenGenerationHandler(readPreTokenGenerationConfig(process.env), {
+ * const handler = createPreTokenGenerationHandler({
+ *   config: loadPreTokenGenerationConfig(process.env),
  *   logger: createLogger('pre-token-generation'),
  *   metrics: createMetrics('pre-token-generation'),
  * });
  */
 export const createPreTokenGenerationHandler = (
-  config: PreTokenGenerationConfig,
   deps: PreTokenGenerationDeps,
 ): PreTokenGenerationHandler => {
-  const { logger, metrics } = deps;
+  const { config, logger, metrics } = deps;
   return async (event) => {
     try {
       const outcome = addHasuraClaims(event, config);

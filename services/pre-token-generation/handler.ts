@@ -1,18 +1,18 @@
+/**
+ * Lambda entry point of the Cognito pre token generation trigger: the middy chain around the
+ * trigger that `composePreTokenGeneration` builds once per container, at cold start (a bad
+ * variable throws here, naming it).
+ */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { createLogger, createMetrics } from '../../shared/observability.js';
-import { readPreTokenGenerationConfig } from './config.js';
-import { createPreTokenGenerationHandler } from './createPreTokenGenerationHandler.js';
+import { createLogger, createMetrics, LAMBDA_LOGGER_OPTIONS } from '../../shared/observability.js';
+import { composePreTokenGeneration, PRE_TOKEN_GENERATION_SERVICE } from './compose.js';
 
-const serviceName = 'pre-token-generation';
-
-// Built once per container; a bad variable fails the cold start, naming the variable.
-const config = readPreTokenGenerationConfig(process.env);
-const logger = createLogger(serviceName);
-const metrics = createMetrics(serviceName);
-const addClaims = createPreTokenGenerationHandler(config, { logger, metrics });
+const logger = createLogger(PRE_TOKEN_GENERATION_SERVICE);
+const metrics = createMetrics(PRE_TOKEN_GENERATION_SERVICE);
+const preTokenGeneration = composePreTokenGeneration({ env: process.env, logger, metrics });
 
 /**
  * Flushes metrics only when the invocation recorded one. Powertools' `logMetrics` warns on
@@ -30,7 +30,8 @@ const publishRecordedMetrics = (target: Metrics): MiddlewareObj => {
  * pool's `PreTokenGenerationConfig` with this function; see docs/pre-token-generation.md for
  * the matching `HASURA_GRAPHQL_JWT_SECRET`.
  */
-export const handler = middy((event: unknown, _context: Context) => addClaims(event))
-  // logEvent: false wins over POWERTOOLS_LOGGER_LOG_EVENT: the event holds attribute values.
-  .use(injectLambdaContext(logger, { logEvent: false }))
+export const handler = middy(
+  (event: unknown, _context: Context): Promise<unknown> => preTokenGeneration.handler(event),
+)
+  .use(injectLambdaContext(logger, LAMBDA_LOGGER_OPTIONS))
   .use(publishRecordedMetrics(metrics));

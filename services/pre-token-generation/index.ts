@@ -1,5 +1,6 @@
 export * from './addHasuraClaims.js';
 export * from './adminRole.js';
+export * from './compose.js';
 export * from './config.js';
 export * from './createPreTokenGenerationHandler.js';
 export * from './hasuraClaims.js';

@@ -1,10 +1,10 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import type { HasuraClient } from '../../shared/hasura/createHasuraClient.js';
 import type { HasuraFailureClass } from '../../shared/hasura/HasuraRequestError.js';
 import { MetricName } from '../../shared/metricNames.js';
+import type { ServiceLogger, ServiceMetrics } from '../../shared/observabilityPorts.js';
 import { compileColumnMap } from './columnMap.js';
 import type { UserSyncConfig } from './config.js';
 import { createUserUpsert } from './createUserUpsert.js';
@@ -20,36 +20,16 @@ import { syncUserGroups } from './syncUserGroups.js';
 /** Why a record failed: a Hasura failure class, or `invalid` for a record that does not parse. */
 export type RecordFailureClass = HasuraFailureClass | 'invalid';
 
-/** The metrics calls the consumer makes; Powertools `Metrics` satisfies it. */
-export interface UserSyncMetrics {
-  addMetric(
-    name: string,
-    unit: (typeof MetricUnit)[keyof typeof MetricUnit],
-    value: number,
-  ): unknown;
-  singleMetric(): {
-    addDimension(name: string, value: string): unknown;
-    addMetric(
-      name: string,
-      unit: (typeof MetricUnit)[keyof typeof MetricUnit],
-      value: number,
-    ): unknown;
-  };
-}
-
-/** The logger calls the consumer makes; Powertools `Logger` satisfies it. */
-export type UserSyncLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
-
-/** Everything the consumer needs, injected (Lambda module scope, local poller, tests). */
+/** Everything the consumer needs, injected (`composeUserSync` wires it; unit tests pass their own). */
 export interface UserSyncDependencies {
   /** The consumer's configuration (`loadUserSyncConfig`). */
   readonly config: UserSyncConfig;
   /** The container's Hasura client. */
   readonly hasura: HasuraClient;
   /** Structured logger; never given the secret or attribute values. */
-  readonly logger: UserSyncLogger;
+  readonly logger: ServiceLogger;
   /** EMF metrics of the batch. */
-  readonly metrics: UserSyncMetrics;
+  readonly metrics: ServiceMetrics;
   /**
    * Time, sleep and jitter source.
    * @default systemClock

@@ -7,6 +7,12 @@ export {
   type UserRow,
 } from './columnMap.js';
 export {
+  type ComposedUserSync,
+  composeUserSync,
+  USER_SYNC_SERVICE,
+  type UserSyncComposeOptions,
+} from './compose.js';
+export {
   DEFAULT_MAX_CLOCK_SKEW_MS,
   loadUserSyncConfig,
   type RetrySettings,
@@ -18,8 +24,6 @@ export {
   type RecordFailureClass,
   type UserSyncDependencies,
   type UserSyncHandler,
-  type UserSyncLogger,
-  type UserSyncMetrics,
 } from './createUserSyncHandler.js';
 export { createUserUpsert, type UpsertResult, type UserUpsert } from './createUserUpsert.js';
 export { compareEvents, dedupeByUser, type UserGroup } from './dedupeByUser.js';

@@ -1,20 +1,12 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { summarize } from '../../bench/benchStats.js';
 import { type FakeBehaviour, startFakeAwsEndpoint } from '../../bench/fakeAwsEndpoint.js';
 import { startLocalStack } from '../../local/stack.js';
-import { loadPostAuthenticationConfig } from '../../services/post-authentication/config.js';
 import {
-  PUBLISH_MAX_ATTEMPTS,
-  publishTimeouts,
-} from '../../services/post-authentication/createPublishClients.js';
-import {
-  createPostAuthenticationHandler,
-  type PostAuthenticationHandler,
-} from '../../services/post-authentication/postAuthentication.js';
-import { createMetrics } from '../../shared/observability.js';
+  type ComposedPostAuthentication,
+  composePostAuthentication,
+  POST_AUTHENTICATION_SERVICE,
+} from '../../services/post-authentication/compose.js';
+import { createLogger } from '../../shared/observability.js';
 import { pipeline } from '../../shared/pipeline.js';
 import { driveLogins } from './driveLogins.js';
 import {
@@ -43,51 +35,26 @@ const BEHAVIOURS: Record<EventBridgeFaultOptions['mode'], FakeBehaviour> = {
 };
 
 /**
- * The REAL trigger, built as its Lambda module builds it (same timeouts and attempts), with
- * PutEvents going to `eventBridgeEndpoint` and the fallback SendMessage to the stack's moto.
+ * The REAL trigger, built by `composePostAuthentication` as its Lambda module builds it (same
+ * timeouts and attempts), with PutEvents going to `eventBridgeEndpoint` and the fallback
+ * SendMessage to the stack's moto.
  */
 const buildTrigger = (
   eventBridgeEndpoint: string,
   sqsEndpoint: string,
   syncQueueUrl: string,
   region: string,
-): { handler: PostAuthenticationHandler; destroy(): void } => {
-  const config = loadPostAuthenticationConfig({
-    EVENT_BUS_NAME: pipeline.eventBusName,
-    SYNC_QUEUE_URL: syncQueueUrl,
-    AWS_REGION: region,
-  });
-  const timeouts = publishTimeouts(config.budgetMs);
-  const common = {
-    region,
-    maxAttempts: PUBLISH_MAX_ATTEMPTS,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  };
-  const handler = (): NodeHttpHandler =>
-    new NodeHttpHandler({
-      connectionTimeout: timeouts.connectionTimeoutMs,
-      requestTimeout: timeouts.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-    });
-  const eventBridge = new EventBridgeClient({
-    ...common,
-    endpoint: eventBridgeEndpoint,
-    requestHandler: handler(),
-  });
-  const sqs = new SQSClient({ ...common, endpoint: sqsEndpoint, requestHandler: handler() });
-  return {
-    handler: createPostAuthenticationHandler({
-      config,
-      clients: { eventBridge, sqs },
-      logger: new Logger({ serviceName: 'post-authentication', logLevel: 'SILENT' }),
-      metrics: createMetrics('post-authentication'),
-    }),
-    destroy() {
-      eventBridge.destroy();
-      sqs.destroy();
+): ComposedPostAuthentication =>
+  composePostAuthentication({
+    env: {
+      EVENT_BUS_NAME: pipeline.eventBusName,
+      SYNC_QUEUE_URL: syncQueueUrl,
+      AWS_REGION: region,
     },
-  };
-};
+    endpoint: { eventBridge: eventBridgeEndpoint, sqs: sqsEndpoint },
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    logger: createLogger(POST_AUTHENTICATION_SERVICE, { logLevel: 'SILENT' }),
+  });
 
 /**
  * EventBridge throttles every call, or accepts connections and never answers. No sign-in may

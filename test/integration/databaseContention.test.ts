@@ -2,14 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import { type HasuraEngine, startHasuraEngine } from '../../engine/src/server.js';
 import { post, UPSERT_USERS, userRow } from '../../engine/test/unit/helpers.js';
-import { loadUserSyncConfig } from '../../services/user-sync/config.js';
-import {
-  createUserSyncHandler,
-  type UserSyncHandler,
-} from '../../services/user-sync/createUserSyncHandler.js';
+import { composeUserSync } from '../../services/user-sync/compose.js';
+import type { UserSyncHandler } from '../../services/user-sync/createUserSyncHandler.js';
 import { systemClock } from '../../services/user-sync/retryTransient.js';
-import { createAdminSecretProvider } from '../../shared/hasura/adminSecretProvider.js';
-import { createHasuraClient } from '../../shared/hasura/createHasuraClient.js';
 import { loginRecords, sqsEvent, userDetail } from '../fixtures/sqs/sqsFactories.js';
 import { lambdaContext, recordingLogger, recordingMetrics } from '../unit/user-sync/testDoubles.js';
 
@@ -54,21 +49,7 @@ const consumerOn = (
   graphqlUrl: string,
   beforeBackoff: () => Promise<void>,
 ): { sync: UserSyncHandler; logger: ReturnType<typeof recordingLogger> } => {
-  const config = loadUserSyncConfig({
-    HASURA_GRAPHQL_ENDPOINT: graphqlUrl,
-    HASURA_ADMIN_SECRET: ADMIN_SECRET,
-    USER_POOL_IDS: userDetail().userPoolId,
-    HASURA_RETRY_BASE_DELAY_MS: '20',
-    HASURA_RETRY_MAX_DELAY_MS: '100',
-    SYNC_TIME_SAFETY_MARGIN_MS: '500',
-    HASURA_REQUEST_TIMEOUT_MS: '5000',
-  });
   const logger = recordingLogger();
-  const hasura = createHasuraClient({
-    endpoint: config.hasuraEndpoint,
-    adminSecret: createAdminSecretProvider(config.adminSecret),
-    timeoutMs: config.requestTimeoutMs,
-  });
   const clock = {
     ...systemClock,
     sleep: async (ms: number) => {
@@ -76,9 +57,16 @@ const consumerOn = (
       await systemClock.sleep(ms);
     },
   };
-  const sync = createUserSyncHandler({
-    config,
-    hasura,
+  const { handler: sync } = composeUserSync({
+    env: {
+      HASURA_GRAPHQL_ENDPOINT: graphqlUrl,
+      HASURA_ADMIN_SECRET: ADMIN_SECRET,
+      USER_POOL_IDS: userDetail().userPoolId,
+      HASURA_RETRY_BASE_DELAY_MS: '20',
+      HASURA_RETRY_MAX_DELAY_MS: '100',
+      SYNC_TIME_SAFETY_MARGIN_MS: '500',
+      HASURA_REQUEST_TIMEOUT_MS: '5000',
+    },
     logger,
     metrics: recordingMetrics(),
     clock,

@@ -1,8 +1,8 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { postAuthenticationEvent, simulatedUser } from '../../cli/simulateLogins.js';
 import { fetchSyncedUsers, type SyncedUser } from '../../local/hasuraTarget.js';
 import { queueDepth } from '../../local/queueDepth.js';
-import { postAuthenticationEvent, simulatedUser } from '../../local/simulateLogins.js';
 import type { SqsBatchReport } from '../../local/sqsPoller.js';
 import {
   toEnvelope,

@@ -1,8 +1,8 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { simulatedUser } from '../../cli/simulateLogins.js';
 import { fetchSyncedUsers } from '../../local/hasuraTarget.js';
 import { LOCAL_SETTINGS } from '../../local/localSettings.js';
-import { simulatedUser } from '../../local/simulateLogins.js';
 import { toEnvelope, type UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
 import { eventually, queueDepth, receiveAll } from './helpers/queues.js';

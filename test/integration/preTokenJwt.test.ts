@@ -45,12 +45,19 @@ const quiet = {
   logger: { debug: noop, info: noop, warn: noop, error: noop },
   metrics: { addMetric: noop },
 };
-const handler = createPreTokenGenerationHandler(defaultPreTokenGenerationConfig, quiet);
+const handler = createPreTokenGenerationHandler({
+  config: defaultPreTokenGenerationConfig,
+  ...quiet,
+});
 /** The trigger of a deployment that lets unmapped groups be roles and names one admin group. */
-const adminGroupHandler = createPreTokenGenerationHandler(
-  { ...defaultPreTokenGenerationConfig, unmappedGroupsAsRoles: true, adminGroups: ['db-owners'] },
-  quiet,
-);
+const adminGroupHandler = createPreTokenGenerationHandler({
+  config: {
+    ...defaultPreTokenGenerationConfig,
+    unmappedGroupsAsRoles: true,
+    adminGroups: ['db-owners'],
+  },
+  ...quiet,
+});
 
 interface Mode {
   readonly name: string;

@@ -12,9 +12,9 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { postAuthenticationEvent, simulatedUser } from '../../../cli/simulateLogins.js';
 import { fetchSyncedUsers } from '../../../local/hasuraTarget.js';
 import { queueDepth } from '../../../local/queueDepth.js';
-import { postAuthenticationEvent, simulatedUser } from '../../../local/simulateLogins.js';
 import { loginEventPattern } from '../../../shared/pipeline.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 import { runCliChild, runCliInProcess, spawnCli } from './cliHarness.js';

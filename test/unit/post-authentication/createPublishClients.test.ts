@@ -7,20 +7,14 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { composePostAuthentication } from '../../../services/post-authentication/compose.js';
 import {
   createPublishClients,
   PUBLISH_MAX_ATTEMPTS,
   publishTimeouts,
 } from '../../../services/post-authentication/createPublishClients.js';
-import { createPostAuthenticationHandler } from '../../../services/post-authentication/postAuthentication.js';
 import { MetricName } from '../../../shared/metricNames.js';
-import {
-  lambdaContext,
-  postAuthenticationEvent,
-  silentLogger,
-  testConfig,
-  testMetrics,
-} from './helpers.js';
+import { lambdaContext, postAuthenticationEvent, silentLogger, testMetrics } from './helpers.js';
 
 type Reply = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -100,6 +94,26 @@ describe('Function: createPublishClients', () => {
     ]);
   });
 
+  it('sends each client to its own endpoint when given one per service', async () => {
+    // Prepare
+    const clients = createPublishClients({
+      region: 'eu-west-1',
+      budgetMs: 1000,
+      endpoint: { eventBridge: 'http://127.0.0.1:4101', sqs: 'http://127.0.0.1:4102' },
+    });
+
+    // Act
+    const endpoints = await Promise.all([
+      clients.eventBridge.config.endpoint?.(),
+      clients.sqs.config.endpoint?.(),
+    ]);
+
+    // Assess
+    expect(endpoints.map((endpoint) => endpoint?.port)).toStrictEqual([4101, 4102]);
+    clients.eventBridge.destroy();
+    clients.sqs.destroy();
+  });
+
   it('configures both clients with the region and at most two attempts', async () => {
     // Prepare
     const clients = createPublishClients({ region: 'eu-west-1', budgetMs: 1000 });
@@ -156,10 +170,13 @@ describe('Function: createPublishClients', () => {
     const metrics = testMetrics();
     const addMetric = jest.spyOn(metrics, 'addMetric');
     // Throttling backoff is up to 500 ms: give EventBridge's 60 % share room for it.
-    const config = testConfig({ budgetMs: 2500, syncQueueUrl: `${fake.endpoint}/000000000000/q` });
-    const handler = createPostAuthenticationHandler({
-      config,
-      clients: createPublishClients({ region: config.region, budgetMs: config.budgetMs }),
+    const { handler } = composePostAuthentication({
+      env: {
+        EVENT_BUS_NAME: 'test-bus',
+        SYNC_QUEUE_URL: `${fake.endpoint}/000000000000/q`,
+        AWS_REGION: 'eu-west-1',
+        PUBLISH_BUDGET_MS: '2500',
+      },
       logger: silentLogger(),
       metrics,
     });

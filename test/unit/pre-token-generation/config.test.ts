@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   defaultPreTokenGenerationConfig,
-  readPreTokenGenerationConfig,
+  loadPreTokenGenerationConfig,
 } from '../../../services/pre-token-generation/index.js';
 import { isConfigurationError } from '../../../shared/errors.js';
 
@@ -14,13 +14,13 @@ const thrownBy = (action: () => unknown): unknown => {
   return undefined;
 };
 
-describe('Function: readPreTokenGenerationConfig', () => {
+describe('Function: loadPreTokenGenerationConfig', () => {
   it('returns the defaults when nothing is set', () => {
     // Prepare
     const env = {};
 
     // Act
-    const config = readPreTokenGenerationConfig(env);
+    const config = loadPreTokenGenerationConfig(env);
 
     // Assess
     expect(config).toEqual(defaultPreTokenGenerationConfig);
@@ -52,7 +52,7 @@ describe('Function: readPreTokenGenerationConfig', () => {
     };
 
     // Act
-    const config = readPreTokenGenerationConfig(env);
+    const config = loadPreTokenGenerationConfig(env);
 
     // Assess
     expect(config).toEqual({
@@ -82,7 +82,7 @@ describe('Function: readPreTokenGenerationConfig', () => {
     const env = { [variable]: value };
 
     // Act
-    const error = thrownBy(() => readPreTokenGenerationConfig(env));
+    const error = thrownBy(() => loadPreTokenGenerationConfig(env));
 
     // Assess
     expect(isConfigurationError(error)).toBe(true);
@@ -90,7 +90,7 @@ describe('Function: readPreTokenGenerationConfig', () => {
   });
 });
 
-describe('Function: readPreTokenGenerationConfig with the superuser role', () => {
+describe('Function: loadPreTokenGenerationConfig with the superuser role', () => {
   it.each([
     ['HASURA_DEFAULT_ROLE', 'admin'],
     ['HASURA_DEFAULT_ROLE', 'Admin'],
@@ -103,7 +103,7 @@ describe('Function: readPreTokenGenerationConfig with the superuser role', () =>
       const env = { [variable]: value, HASURA_ADMIN_GROUPS: 'Administrators' };
 
       // Act
-      const error = thrownBy(() => readPreTokenGenerationConfig(env));
+      const error = thrownBy(() => loadPreTokenGenerationConfig(env));
 
       // Assess
       expect(isConfigurationError(error)).toBe(true);
@@ -122,7 +122,7 @@ describe('Function: readPreTokenGenerationConfig with the superuser role', () =>
     };
 
     // Act
-    const config = readPreTokenGenerationConfig(env);
+    const config = loadPreTokenGenerationConfig(env);
 
     // Assess
     expect(config).toMatchObject({

@@ -11,7 +11,8 @@ import { loadTokenEvent, v1Claims, v2Claims, withGroups } from './tokenEvents.js
 describe('Function: createPreTokenGenerationHandler', () => {
   const logger = { debug: jest.fn(), info: jest.fn(), warn: jest.fn(), error: jest.fn() };
   const metrics = { addMetric: jest.fn<PreTokenGenerationDeps['metrics']['addMetric']>() };
-  const handler = createPreTokenGenerationHandler(defaultPreTokenGenerationConfig, {
+  const handler = createPreTokenGenerationHandler({
+    config: defaultPreTokenGenerationConfig,
     logger,
     metrics,
   });
@@ -58,7 +59,7 @@ describe('Function: createPreTokenGenerationHandler', () => {
       unmappedGroupsAsRoles: true,
       adminGroups: ['Administrators'],
     };
-    const permissive = createPreTokenGenerationHandler(config, { logger, metrics });
+    const permissive = createPreTokenGenerationHandler({ config, logger, metrics });
     const event = withGroups(loadTokenEvent('preTokenGenerationV2'), ['admin', 'ADMIN', 'editors']);
 
     // Act
@@ -88,7 +89,7 @@ describe('Function: createPreTokenGenerationHandler', () => {
       ...defaultPreTokenGenerationConfig,
       adminGroups: ['Administrators'],
     };
-    const withAdmins = createPreTokenGenerationHandler(config, { logger, metrics });
+    const withAdmins = createPreTokenGenerationHandler({ config, logger, metrics });
     const event = loadTokenEvent('preTokenGenerationV2RefreshTokens');
 
     // Act
@@ -108,7 +109,7 @@ describe('Function: createPreTokenGenerationHandler', () => {
       ...defaultPreTokenGenerationConfig,
       defaultRole: 'admin',
     };
-    const unchecked = createPreTokenGenerationHandler(config, { logger, metrics });
+    const unchecked = createPreTokenGenerationHandler({ config, logger, metrics });
     const event = loadTokenEvent('preTokenGenerationV1');
 
     // Act
@@ -195,7 +196,7 @@ describe('Function: createPreTokenGenerationHandler', () => {
         throw new Error('boom');
       },
     };
-    const brokenHandler = createPreTokenGenerationHandler(broken, { logger, metrics });
+    const brokenHandler = createPreTokenGenerationHandler({ config: broken, logger, metrics });
     const event = loadTokenEvent('preTokenGenerationV1');
 
     // Act

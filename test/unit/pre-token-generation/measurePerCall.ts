@@ -19,7 +19,8 @@ const config: PreTokenGenerationConfig = {
   groupRoleMap: { Administrators: 'operator' },
 };
 const noop = (): void => undefined;
-const handler = createPreTokenGenerationHandler(config, {
+const handler = createPreTokenGenerationHandler({
+  config,
   logger: { debug: noop, info: noop, warn: noop, error: noop },
   metrics: { addMetric: noop },
 });

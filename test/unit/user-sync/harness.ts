@@ -1,10 +1,5 @@
-import { loadUserSyncConfig } from '../../../services/user-sync/config.js';
-import {
-  createUserSyncHandler,
-  type UserSyncHandler,
-} from '../../../services/user-sync/createUserSyncHandler.js';
-import { createAdminSecretProvider } from '../../../shared/hasura/adminSecretProvider.js';
-import { createHasuraClient } from '../../../shared/hasura/createHasuraClient.js';
+import { composeUserSync } from '../../../services/user-sync/compose.js';
+import type { UserSyncHandler } from '../../../services/user-sync/createUserSyncHandler.js';
 import { userDetail } from '../../fixtures/sqs/sqsFactories.js';
 import type { FakeHasura } from './fakeHasuraServer.js';
 import { recordingLogger, recordingMetrics } from './testDoubles.js';
@@ -20,27 +15,26 @@ export interface Harness {
 }
 
 /**
- * Builds the consumer exactly as handler.ts does, from an environment, against `fake`.
+ * Builds the consumer with `composeUserSync`, as handler.ts does, from an environment, against `fake`.
  * Retry delays are tiny so that tests run fast; `env` overrides any variable.
  */
 export const consumerFor = (fake: FakeHasura, env: Record<string, string> = {}): Harness => {
-  const config = loadUserSyncConfig({
-    HASURA_GRAPHQL_ENDPOINT: fake.url,
-    HASURA_ADMIN_SECRET: ADMIN_SECRET,
-    // The pool of the documented event fixture, which every factory record carries.
-    USER_POOL_IDS: userDetail().userPoolId,
-    HASURA_RETRY_BASE_DELAY_MS: '5',
-    HASURA_RETRY_MAX_DELAY_MS: '40',
-    SYNC_TIME_SAFETY_MARGIN_MS: '200',
-    HASURA_REQUEST_TIMEOUT_MS: '1000',
-    ...env,
-  });
   const logger = recordingLogger();
   const metrics = recordingMetrics();
-  const hasura = createHasuraClient({
-    endpoint: config.hasuraEndpoint,
-    adminSecret: createAdminSecretProvider(config.adminSecret),
-    timeoutMs: config.requestTimeoutMs,
+  const { handler } = composeUserSync({
+    env: {
+      HASURA_GRAPHQL_ENDPOINT: fake.url,
+      HASURA_ADMIN_SECRET: ADMIN_SECRET,
+      // The pool of the documented event fixture, which every factory record carries.
+      USER_POOL_IDS: userDetail().userPoolId,
+      HASURA_RETRY_BASE_DELAY_MS: '5',
+      HASURA_RETRY_MAX_DELAY_MS: '40',
+      SYNC_TIME_SAFETY_MARGIN_MS: '200',
+      HASURA_REQUEST_TIMEOUT_MS: '1000',
+      ...env,
+    },
+    logger,
+    metrics,
   });
-  return { sync: createUserSyncHandler({ config, hasura, logger, metrics }), logger, metrics };
+  return { sync: handler, logger, metrics };
 };

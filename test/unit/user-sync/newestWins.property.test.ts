@@ -2,11 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { type HasuraEngine, startHasuraEngine } from '../../../engine/src/server.js';
-import { loadUserSyncConfig } from '../../../services/user-sync/config.js';
-import { createUserSyncHandler } from '../../../services/user-sync/createUserSyncHandler.js';
+import { composeUserSync } from '../../../services/user-sync/compose.js';
 import type { UserAuthenticatedV1 } from '../../../shared/events/userAuthenticated.js';
-import { createAdminSecretProvider } from '../../../shared/hasura/adminSecretProvider.js';
-import { createHasuraClient } from '../../../shared/hasura/createHasuraClient.js';
 import { envelopeBody, sqsEvent, sqsRecord, userDetail } from '../../fixtures/sqs/sqsFactories.js';
 import { lambdaContext, recordingLogger, recordingMetrics } from './testDoubles.js';
 
@@ -91,19 +88,13 @@ describe.each(['guard', 'where'] as const)(
 
     it('stores the newest event of every user for any order, duplication and batching', async () => {
       // Prepare
-      const config = loadUserSyncConfig({
-        HASURA_GRAPHQL_ENDPOINT: engine.graphqlUrl,
-        HASURA_ADMIN_SECRET: SECRET,
-        USER_POOL_IDS: userDetail().userPoolId,
-        SYNC_WRITE_MODE: mode,
-      });
-      const hasura = createHasuraClient({
-        endpoint: config.hasuraEndpoint,
-        adminSecret: createAdminSecretProvider(config.adminSecret),
-      });
-      const sync = createUserSyncHandler({
-        config,
-        hasura,
+      const { handler: sync } = composeUserSync({
+        env: {
+          HASURA_GRAPHQL_ENDPOINT: engine.graphqlUrl,
+          HASURA_ADMIN_SECRET: SECRET,
+          USER_POOL_IDS: userDetail().userPoolId,
+          SYNC_WRITE_MODE: mode,
+        },
         logger: recordingLogger(),
         metrics: recordingMetrics(),
       });

@@ -1,7 +1,4 @@
-import type {
-  UserSyncLogger,
-  UserSyncMetrics,
-} from '../../../services/user-sync/createUserSyncHandler.js';
+import type { ServiceLogger, ServiceMetrics } from '../../../shared/observabilityPorts.js';
 
 /** A log line captured by {@link recordingLogger}. */
 export interface LoggedLine {
@@ -11,7 +8,7 @@ export interface LoggedLine {
 }
 
 /** A logger that records what the consumer logs. */
-export const recordingLogger = (): UserSyncLogger & { lines: LoggedLine[] } => {
+export const recordingLogger = (): ServiceLogger & { lines: LoggedLine[] } => {
   const lines: LoggedLine[] = [];
   const at =
     (level: LoggedLine['level']) =>
@@ -30,7 +27,7 @@ export interface MetricPoint {
 }
 
 /** Metrics that record every data point (and the dimensions of single metrics). */
-export const recordingMetrics = (): UserSyncMetrics & {
+export const recordingMetrics = (): ServiceMetrics & {
   points: MetricPoint[];
   sum(name: string, dimensions?: Record<string, string>): number;
 } => {

@@ -1,5 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricResolution, MetricUnit } from '@aws-lambda-powertools/metrics/types';
+import { pipeline } from './pipeline.js';
 
 /** Sums of the metrics recorded by every {@link RecordingMetrics} sharing it, by metric name. */
 export class MetricTotals {
@@ -24,7 +25,8 @@ export class MetricTotals {
 /** Options of {@link RecordingMetrics}. */
 export interface RecordingMetricsOptions {
   readonly serviceName: string;
-  readonly namespace: string;
+  /** @default pipeline.metricsNamespace */
+  readonly namespace?: string;
   /** Where the totals go; share one between a service's metrics and its single metrics. */
   readonly totals: MetricTotals;
   /**
@@ -37,7 +39,8 @@ export interface RecordingMetricsOptions {
 }
 
 /**
- * Powertools `Metrics` that also keeps running totals per metric name, so the local stack can
+ * Powertools `Metrics` that also keeps running totals per metric name: an implementation of the
+ * services' `ServiceMetrics` port with which the local stack and the CLI's `simulate`
  * report what the services counted (events published, fallbacks, Hasura requests) through the
  * very calls they make in Lambda. EMF output is off by default: in-process handlers are never
  * flushed by the Lambda middleware, and thousands of EMF lines would bury the progress line.
@@ -50,7 +53,7 @@ export class RecordingMetrics extends Metrics {
   public constructor(options: RecordingMetricsOptions) {
     super({
       serviceName: options.serviceName,
-      namespace: options.namespace,
+      namespace: options.namespace ?? pipeline.metricsNamespace,
       ...(options.singleMetric === true ? { singleMetric: true } : {}),
     });
     this.#totals = options.totals;

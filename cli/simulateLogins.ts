@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { PostAuthenticationTriggerEvent } from 'aws-lambda';
-import { LOCAL_SETTINGS } from './localSettings.js';
-import { type LatencySummary, summarizeLatencies } from './stackRecorder.js';
+import { type LatencySummary, summarizeLatencies } from './latencySummary.js';
+
+/**
+ * The user pool of the simulated sign-ins (`simulate`, `npm start`); no such pool exists. The
+ * local stack's consumer trusts it (`LOCAL_SETTINGS.simulatedUserPoolId`).
+ */
+export const SIMULATED_USER_POOL_ID = 'us-east-1_LocalPool1';
 
 /** A simulated Cognito user. The same index always gives the same user, so re-runs update rows. */
 export interface SimulatedUser {
@@ -15,7 +20,7 @@ export interface SimulatedUser {
 
 /** Where the simulated users live. */
 export interface SimulatedPool {
-  /** @default LOCAL_SETTINGS.simulatedUserPoolId ('us-east-1_LocalPool1') */
+  /** @default SIMULATED_USER_POOL_ID ('us-east-1_LocalPool1') */
   readonly userPoolId?: string;
   /** @default 'localclient000000000000000' */
   readonly clientId?: string;
@@ -91,7 +96,7 @@ export const postAuthenticationEvent = (
 ): PostAuthenticationTriggerEvent => ({
   version: '1',
   region: pool.region ?? 'us-east-1',
-  userPoolId: pool.userPoolId ?? LOCAL_SETTINGS.simulatedUserPoolId,
+  userPoolId: pool.userPoolId ?? SIMULATED_USER_POOL_ID,
   userName: user.username,
   triggerSource: 'PostAuthentication_Authentication',
   callerContext: {
