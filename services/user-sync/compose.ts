@@ -1,9 +1,12 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Env } from '../../shared/env.js';
-import { createAdminSecretProvider } from '../../shared/hasura/adminSecretProvider.js';
-import { createHasuraClient, type HasuraClient } from '../../shared/hasura/createHasuraClient.js';
-import type { HasuraTransport } from '../../shared/hasura/httpTransport.js';
+import { createAdminSecretProvider } from '../../shared/hasuraClient/adminSecretProvider.js';
+import {
+  createHasuraClient,
+  type HasuraClient,
+} from '../../shared/hasuraClient/createHasuraClient.js';
+import type { HasuraTransport } from '../../shared/hasuraClient/httpTransport.js';
 import { serviceObservability } from '../../shared/observability.js';
 import type { ServiceLogger, ServiceMetrics } from '../../shared/observabilityPorts.js';
 import { loadUserSyncConfig, type UserSyncConfig } from './config.js';

@@ -13,8 +13,8 @@ import {
   DEFAULT_PUBLISHED_ATTRIBUTES,
   USER_POOL_ID_PATTERN,
 } from '../../shared/events/userAuthenticated.js';
-import type { AdminSecretSource } from '../../shared/hasura/adminSecretProvider.js';
-import { RedactedSecret } from '../../shared/hasura/RedactedSecret.js';
+import type { AdminSecretSource } from '../../shared/hasuraClient/adminSecretProvider.js';
+import { RedactedSecret } from '../../shared/hasuraClient/RedactedSecret.js';
 import { pipeline } from '../../shared/pipeline.js';
 import { DEFAULT_COLUMN_MAP, EVENT_FIELDS, REQUIRED_EVENT_FIELDS } from './columnMap.js';
 

@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import type { HasuraClient } from '../../shared/hasura/createHasuraClient.js';
-import type { HasuraFailureClass } from '../../shared/hasura/HasuraRequestError.js';
+import type { HasuraClient } from '../../shared/hasuraClient/createHasuraClient.js';
+import type { HasuraFailureClass } from '../../shared/hasuraClient/HasuraRequestError.js';
 import { MetricName } from '../../shared/metricNames.js';
 import type { ServiceLogger, ServiceMetrics } from '../../shared/observabilityPorts.js';
 import { compileColumnMap } from './columnMap.js';

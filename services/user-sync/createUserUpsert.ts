@@ -1,5 +1,5 @@
-import type { HasuraClient } from '../../shared/hasura/createHasuraClient.js';
-import { HasuraRequestError } from '../../shared/hasura/HasuraRequestError.js';
+import type { HasuraClient } from '../../shared/hasuraClient/createHasuraClient.js';
+import { HasuraRequestError } from '../../shared/hasuraClient/HasuraRequestError.js';
 import type { CompiledColumnMap, UserRow } from './columnMap.js';
 import type { SyncWriteMode } from './config.js';
 

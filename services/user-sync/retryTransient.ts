@@ -1,5 +1,5 @@
-import { attemptsFor, classifyHasuraError } from '../../shared/hasura/classifyHasuraError.js';
-import { HasuraRequestError } from '../../shared/hasura/HasuraRequestError.js';
+import { attemptsFor, classifyHasuraError } from '../../shared/hasuraClient/classifyHasuraError.js';
+import { HasuraRequestError } from '../../shared/hasuraClient/HasuraRequestError.js';
 import type { RetrySettings } from './config.js';
 
 /** Time and randomness, injectable so tests control them. */

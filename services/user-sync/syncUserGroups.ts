@@ -1,5 +1,8 @@
-import { classifyHasuraError, isolatesRows } from '../../shared/hasura/classifyHasuraError.js';
-import type { HasuraRequestError } from '../../shared/hasura/HasuraRequestError.js';
+import {
+  classifyHasuraError,
+  isolatesRows,
+} from '../../shared/hasuraClient/classifyHasuraError.js';
+import type { HasuraRequestError } from '../../shared/hasuraClient/HasuraRequestError.js';
 import type { CompiledColumnMap, UserRow } from './columnMap.js';
 import type { RetrySettings } from './config.js';
 import type { UserUpsert } from './createUserUpsert.js';

@@ -7,9 +7,9 @@ import {
   type UserRow,
 } from '../../services/user-sync/columnMap.js';
 import { createUserUpsert, type UserUpsert } from '../../services/user-sync/createUserUpsert.js';
-import { createAdminSecretProvider } from '../../shared/hasura/adminSecretProvider.js';
-import { createHasuraClient } from '../../shared/hasura/createHasuraClient.js';
-import { RedactedSecret } from '../../shared/hasura/RedactedSecret.js';
+import { createAdminSecretProvider } from '../../shared/hasuraClient/adminSecretProvider.js';
+import { createHasuraClient } from '../../shared/hasuraClient/createHasuraClient.js';
+import { RedactedSecret } from '../../shared/hasuraClient/RedactedSecret.js';
 
 // Starting the engine (PGlite or PostgreSQL, migrations, metadata) takes seconds on a busy machine.
 jest.setTimeout(60_000);

@@ -1,12 +1,12 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createAdminSecretProvider } from '../../../shared/hasura/adminSecretProvider.js';
+import { createAdminSecretProvider } from '../../../shared/hasuraClient/adminSecretProvider.js';
 import {
   createHasuraClient,
   type HasuraClient,
-} from '../../../shared/hasura/createHasuraClient.js';
-import type { HasuraTransport } from '../../../shared/hasura/httpTransport.js';
+} from '../../../shared/hasuraClient/createHasuraClient.js';
+import type { HasuraTransport } from '../../../shared/hasuraClient/httpTransport.js';
 import { hasuraErrorBody } from '../../fixtures/hasuraAnswers/hasuraFixtures.js';
 
 const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-admin-AbCdEf';

@@ -6,9 +6,9 @@ import {
   classifyHasuraError,
   isolatesRows,
   isSuccessfulAnswer,
-} from '../../../shared/hasura/classifyHasuraError.js';
-import type { HasuraFailureClass } from '../../../shared/hasura/HasuraRequestError.js';
-import { RedactedSecret } from '../../../shared/hasura/RedactedSecret.js';
+} from '../../../shared/hasuraClient/classifyHasuraError.js';
+import type { HasuraFailureClass } from '../../../shared/hasuraClient/HasuraRequestError.js';
+import { RedactedSecret } from '../../../shared/hasuraClient/RedactedSecret.js';
 import {
   type HasuraErrorFixture,
   hasuraErrorBody,

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { composeUserSync } from '../../../services/user-sync/compose.js';
-import type { HasuraHttpRequest } from '../../../shared/hasura/httpTransport.js';
+import type { HasuraHttpRequest } from '../../../shared/hasuraClient/httpTransport.js';
 import { envelopeBody, sqsEvent, sqsRecord, userDetail } from '../../fixtures/sqs/sqsFactories.js';
 import { lambdaContext, recordingLogger, recordingMetrics } from './testDoubles.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { AMBIGUOUS_MAX_ATTEMPTS } from '../../../shared/hasura/classifyHasuraError.js';
+import { AMBIGUOUS_MAX_ATTEMPTS } from '../../../shared/hasuraClient/classifyHasuraError.js';
 import { hasuraErrorBody } from '../../fixtures/hasuraAnswers/hasuraFixtures.js';
 import {
   envelopeBody,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { type Clock, retryTransient } from '../../../services/user-sync/retryTransient.js';
-import { AMBIGUOUS_MAX_ATTEMPTS } from '../../../shared/hasura/classifyHasuraError.js';
-import { HasuraRequestError } from '../../../shared/hasura/HasuraRequestError.js';
+import { AMBIGUOUS_MAX_ATTEMPTS } from '../../../shared/hasuraClient/classifyHasuraError.js';
+import { HasuraRequestError } from '../../../shared/hasuraClient/HasuraRequestError.js';
 
 /** A clock that only moves when the code sleeps; `random()` always returns `jitter`. */
 const fakeClock = (jitter: number): Clock & { slept: number[] } => {
