@@ -11,8 +11,8 @@ import {
   type UserAuthenticatedV1,
 } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
-import { eventually, receiveAll } from './helpers/queues.js';
-import { startTestStack, type TestStack } from './helpers/testStack.js';
+import { eventually, receiveAll } from '../helpers/queues.js';
+import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 jest.setTimeout(60_000);
 

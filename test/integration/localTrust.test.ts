@@ -5,8 +5,8 @@ import { fetchSyncedUsers } from '../../local/hasuraTarget.js';
 import { LOCAL_SETTINGS } from '../../local/localSettings.js';
 import { toEnvelope, type UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
-import { eventually, queueDepth, receiveAll } from './helpers/queues.js';
-import { startTestStack, type TestStack } from './helpers/testStack.js';
+import { eventually, queueDepth, receiveAll } from '../helpers/queues.js';
+import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 jest.setTimeout(60_000);
 

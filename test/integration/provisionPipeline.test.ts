@@ -5,7 +5,7 @@ import { createLocalAwsClients, type LocalAwsClients } from '../../local/localAw
 import { type MotoServer, startMotoServer } from '../../local/motoServer.js';
 import { type ProvisionedPipeline, provisionPipeline } from '../../local/provisionPipeline.js';
 import { pipeline } from '../../shared/pipeline.js';
-import { queueDepth, receiveAll } from './helpers/queues.js';
+import { queueDepth, receiveAll } from '../helpers/queues.js';
 
 jest.setTimeout(30_000);
 

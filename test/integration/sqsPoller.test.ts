@@ -19,7 +19,7 @@ import { createLocalAwsClients, type LocalAwsClients } from '../../local/localAw
 import { type MotoServer, startMotoServer } from '../../local/motoServer.js';
 import { type SqsPoller, startSqsPoller } from '../../local/sqsPoller.js';
 import { pipeline } from '../../shared/pipeline.js';
-import { eventually, queueDepth } from './helpers/queues.js';
+import { eventually, queueDepth } from '../helpers/queues.js';
 
 jest.setTimeout(30_000);
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { UserAuthenticatedV1 } from '../../../shared/events/userAuthenticated.js';
+import { createBusToQueue, createUserPool, startCollector } from '../../helpers/cliQueues.js';
 import { type CliTestBed, runCliInProcess, spawnCli, startCliTestBed } from './cliHarness.js';
-import { createBusToQueue, createUserPool, startCollector } from './queueHelpers.js';
 
 const USERS = 1000;
 

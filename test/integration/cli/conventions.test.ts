@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { DescribeReplayCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { toPutEventsEntry } from '../../../cli/backfillEvent.js';
+import { counts, drain, loginDetail } from '../../helpers/cliQueues.js';
 import { type CliTestBed, runCliChild, runCliInProcess, startCliTestBed } from './cliHarness.js';
-import { counts, drain, loginDetail } from './queueHelpers.js';
 
 /**
  * moto under a name that is not a loopback address: `moto.remote.test` resolves to 127.0.0.1 only

@@ -16,7 +16,7 @@ import { postAuthenticationEvent, simulatedUser } from '../../../cli/simulateLog
 import { fetchSyncedUsers } from '../../../local/hasuraTarget.js';
 import { queueDepth } from '../../../local/queueDepth.js';
 import { loginEventPattern } from '../../../shared/pipeline.js';
-import { startTestStack, type TestStack } from '../helpers/testStack.js';
+import { startTestStack, type TestStack } from '../../helpers/testStack.js';
 import { runCliChild, runCliInProcess, spawnCli } from './cliHarness.js';
 
 const waitFor = async (condition: () => Promise<boolean>, timeoutMs: number): Promise<void> => {

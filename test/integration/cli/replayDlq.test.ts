@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { pipeline } from '../../../shared/pipeline.js';
-import { type CliTestBed, runCliInProcess, spawnCli, startCliTestBed } from './cliHarness.js';
 import {
   counts,
   createPlainQueue,
@@ -12,7 +11,8 @@ import {
   poisonIntoDlq,
   receiveCounts,
   sendLogins,
-} from './queueHelpers.js';
+} from '../../helpers/cliQueues.js';
+import { type CliTestBed, runCliInProcess, spawnCli, startCliTestBed } from './cliHarness.js';
 
 const waitFor = async (condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;

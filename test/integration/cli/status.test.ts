@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createQueuePair, loginDetail, sendLogins } from '../../helpers/cliQueues.js';
 import { type CliTestBed, runCliInProcess, spawnCli, startCliTestBed } from './cliHarness.js';
-import { createQueuePair, loginDetail, sendLogins } from './queueHelpers.js';
 
 describe('Function: runCli status (moto)', () => {
   let bed: CliTestBed;

@@ -2,7 +2,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it, jest } from '@jest/globals';
 import { composePostAuthentication } from '../../../services/post-authentication/compose.js';
-import { silentLogger, testMetrics } from './helpers.js';
+import { silentLogger, testMetrics } from '../../helpers/postAuthenticationFixtures.js';
 
 const ENV = {
   EVENT_BUS_NAME: 'login-bus',

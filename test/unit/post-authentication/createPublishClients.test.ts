@@ -14,7 +14,12 @@ import {
   publishTimeouts,
 } from '../../../services/post-authentication/createPublishClients.js';
 import { MetricName } from '../../../shared/metricNames.js';
-import { lambdaContext, postAuthenticationEvent, silentLogger, testMetrics } from './helpers.js';
+import {
+  lambdaContext,
+  postAuthenticationEvent,
+  silentLogger,
+  testMetrics,
+} from '../../helpers/postAuthenticationFixtures.js';
 
 type Reply = (request: IncomingMessage, response: ServerResponse) => void;
 

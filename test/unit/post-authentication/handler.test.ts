@@ -8,7 +8,11 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { Context, PostAuthenticationTriggerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { lambdaContext, postAuthenticationEvent, SECRET_VALUES } from './helpers.js';
+import {
+  lambdaContext,
+  postAuthenticationEvent,
+  SECRET_VALUES,
+} from '../../helpers/postAuthenticationFixtures.js';
 
 type Handler = (event: PostAuthenticationTriggerEvent, context: Context) => Promise<unknown>;
 

@@ -8,7 +8,11 @@ import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Context, PostAuthenticationTriggerEvent } from 'aws-lambda';
-import { lambdaContext, postAuthenticationEvent, SECRET_VALUES } from './helpers.js';
+import {
+  lambdaContext,
+  postAuthenticationEvent,
+  SECRET_VALUES,
+} from '../../helpers/postAuthenticationFixtures.js';
 
 const BUDGET_MS = 300;
 /** Timer slack allowed above the budget on a shared, busy machine. */

@@ -6,7 +6,10 @@ import {
 } from '../../../services/post-authentication/loginEventDetail.js';
 import { isInvalidEventError } from '../../../shared/errors.js';
 import { UserAuthenticatedV1Schema } from '../../../shared/events/userAuthenticated.js';
-import { postAuthenticationEvent, SECRET_VALUES } from './helpers.js';
+import {
+  postAuthenticationEvent,
+  SECRET_VALUES,
+} from '../../helpers/postAuthenticationFixtures.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const OPTIONS = {

@@ -22,7 +22,7 @@ import {
   silentLogger,
   testConfig,
   testMetrics,
-} from './helpers.js';
+} from '../../helpers/postAuthenticationFixtures.js';
 
 const ACCEPTED: Partial<PutEventsCommandOutput> = {
   FailedEntryCount: 0,

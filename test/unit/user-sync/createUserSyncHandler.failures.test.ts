@@ -15,9 +15,9 @@ import {
   objectsOf,
   type Responder,
   startFakeHasura,
-} from './fakeHasuraServer.js';
-import { ADMIN_SECRET, consumerFor } from './harness.js';
-import { lambdaContext } from './testDoubles.js';
+} from '../../helpers/fakeHasuraServer.js';
+import { lambdaContext } from '../../helpers/testDoubles.js';
+import { ADMIN_SECRET, consumerFor } from '../../helpers/userSyncHarness.js';
 
 /** Answers a data error whenever one of the rows has a username Hasura "rejects". */
 const rejectingUsername =

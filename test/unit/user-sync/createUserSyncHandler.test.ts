@@ -13,9 +13,9 @@ import {
   objectsOf,
   requestAt,
   startFakeHasura,
-} from './fakeHasuraServer.js';
-import { ADMIN_SECRET, consumerFor } from './harness.js';
-import { lambdaContext } from './testDoubles.js';
+} from '../../helpers/fakeHasuraServer.js';
+import { lambdaContext } from '../../helpers/testDoubles.js';
+import { ADMIN_SECRET, consumerFor } from '../../helpers/userSyncHarness.js';
 
 describe('Function: createUserSyncHandler', () => {
   let fake: FakeHasura;

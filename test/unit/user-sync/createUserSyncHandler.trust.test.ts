@@ -12,9 +12,9 @@ import {
   objectsOf,
   requestAt,
   startFakeHasura,
-} from './fakeHasuraServer.js';
-import { consumerFor } from './harness.js';
-import { lambdaContext } from './testDoubles.js';
+} from '../../helpers/fakeHasuraServer.js';
+import { lambdaContext } from '../../helpers/testDoubles.js';
+import { consumerFor } from '../../helpers/userSyncHarness.js';
 
 /** A login of its own user, as an SQS record `messageId`. */
 const login = (messageId: string, overrides: Parameters<typeof userDetail>[0] = {}) =>

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import { loginRecords, sqsEvent, userDetail } from '../../fixtures/sqs/sqsFactories.js';
-import { type FakeHasura, insertedAll, startFakeHasura } from './fakeHasuraServer.js';
-import { ADMIN_SECRET } from './harness.js';
+import { type FakeHasura, insertedAll, startFakeHasura } from '../../helpers/fakeHasuraServer.js';
+import { ADMIN_SECRET } from '../../helpers/userSyncHarness.js';
 
 const context: Context = {
   callbackWaitsForEmptyEventLoop: false,

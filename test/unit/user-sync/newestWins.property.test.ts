@@ -5,7 +5,7 @@ import { type HasuraEngine, startHasuraEngine } from '../../../engine/src/server
 import { composeUserSync } from '../../../services/user-sync/compose.js';
 import type { UserAuthenticatedV1 } from '../../../shared/events/userAuthenticated.js';
 import { envelopeBody, sqsEvent, sqsRecord, userDetail } from '../../fixtures/sqs/sqsFactories.js';
-import { lambdaContext, recordingLogger, recordingMetrics } from './testDoubles.js';
+import { lambdaContext, recordingLogger, recordingMetrics } from '../../helpers/testDoubles.js';
 
 jest.setTimeout(120_000);
 

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createAdminSecretProvider } from '../../../shared/hasuraClient/adminSecretProvider.js';
+import { createAdminSecretProvider } from '../../../../shared/hasuraClient/adminSecretProvider.js';
 
 const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-admin-AbCdEf';
 

@@ -6,13 +6,13 @@ import {
   classifyHasuraError,
   isolatesRows,
   isSuccessfulAnswer,
-} from '../../../shared/hasuraClient/classifyHasuraError.js';
-import type { HasuraFailureClass } from '../../../shared/hasuraClient/HasuraRequestError.js';
-import { RedactedSecret } from '../../../shared/hasuraClient/RedactedSecret.js';
+} from '../../../../shared/hasuraClient/classifyHasuraError.js';
+import type { HasuraFailureClass } from '../../../../shared/hasuraClient/HasuraRequestError.js';
+import { RedactedSecret } from '../../../../shared/hasuraClient/RedactedSecret.js';
 import {
   type HasuraErrorFixture,
   hasuraErrorBody,
-} from '../../fixtures/hasuraAnswers/hasuraFixtures.js';
+} from '../../../fixtures/hasuraAnswers/hasuraFixtures.js';
 
 describe('Function: classifyHasuraAnswer', () => {
   it.each<[HasuraErrorFixture, string, string]>([

@@ -3,7 +3,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { queueDepth as depthOf } from '../../../local/queueDepth.js';
+import { queueDepth as depthOf } from '../../local/queueDepth.js';
 
 /**
  * Waits until `condition` holds, checking every 100 ms.

@@ -2,14 +2,14 @@ import { once } from 'node:events';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { createAdminSecretProvider } from '../../../shared/hasuraClient/adminSecretProvider.js';
-import { createHasuraClient } from '../../../shared/hasuraClient/createHasuraClient.js';
+import { createAdminSecretProvider } from '../../../../shared/hasuraClient/adminSecretProvider.js';
+import { createHasuraClient } from '../../../../shared/hasuraClient/createHasuraClient.js';
 import {
   createHttpTransport,
   fetchTransport,
   type HasuraTransport,
-} from '../../../shared/hasuraClient/httpTransport.js';
-import { RedactedSecret } from '../../../shared/hasuraClient/RedactedSecret.js';
+} from '../../../../shared/hasuraClient/httpTransport.js';
+import { RedactedSecret } from '../../../../shared/hasuraClient/RedactedSecret.js';
 
 type AnyServer = Server | TcpServer;
 

@@ -18,8 +18,8 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { toEnvelope, type UserAuthenticatedV1 } from '../../../shared/events/userAuthenticated.js';
-import { loginEventPattern } from '../../../shared/pipeline.js';
+import { toEnvelope, type UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
+import { loginEventPattern } from '../../shared/pipeline.js';
 
 /** Region of every test resource (moto accepts any). */
 export const REGION = 'us-east-1';

@@ -1,13 +1,13 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createAdminSecretProvider } from '../../../shared/hasuraClient/adminSecretProvider.js';
+import { createAdminSecretProvider } from '../../../../shared/hasuraClient/adminSecretProvider.js';
 import {
   createHasuraClient,
   type HasuraClient,
-} from '../../../shared/hasuraClient/createHasuraClient.js';
-import type { HasuraTransport } from '../../../shared/hasuraClient/httpTransport.js';
-import { hasuraErrorBody } from '../../fixtures/hasuraAnswers/hasuraFixtures.js';
+} from '../../../../shared/hasuraClient/createHasuraClient.js';
+import type { HasuraTransport } from '../../../../shared/hasuraClient/httpTransport.js';
+import { hasuraErrorBody } from '../../../fixtures/hasuraAnswers/hasuraFixtures.js';
 
 const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-admin-AbCdEf';
 const DOCUMENT = 'mutation SyncUsers { insert_users(objects: []) { affected_rows } }';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../../local/stack.js';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.js';
 
 /** A local stack for one test file, on PGlite or (when `DATABASE_URL` is set) PostgreSQL. */
 export interface TestStack {

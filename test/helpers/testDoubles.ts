@@ -1,4 +1,4 @@
-import type { ServiceLogger, ServiceMetrics } from '../../../shared/observabilityPorts.js';
+import type { ServiceLogger, ServiceMetrics } from '../../shared/observabilityPorts.js';
 
 /** A log line captured by {@link recordingLogger}. */
 export interface LoggedLine {

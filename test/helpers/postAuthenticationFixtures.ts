@@ -7,9 +7,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { jest } from '@jest/globals';
 import type { Context, PostAuthenticationTriggerEvent } from 'aws-lambda';
-import type { PostAuthenticationConfig } from '../../../services/post-authentication/config.js';
+import type { PostAuthenticationConfig } from '../../services/post-authentication/config.js';
 
-const FIXTURE = new URL('../../fixtures/cognito/postAuthentication.json', import.meta.url);
+const FIXTURE = new URL('../fixtures/cognito/postAuthentication.json', import.meta.url);
 
 /** A fresh copy of the documented post-authentication trigger event. */
 export const postAuthenticationEvent = (): PostAuthenticationTriggerEvent =>

@@ -1,6 +1,6 @@
-import { composeUserSync } from '../../../services/user-sync/compose.js';
-import type { UserSyncHandler } from '../../../services/user-sync/createUserSyncHandler.js';
-import { userDetail } from '../../fixtures/sqs/sqsFactories.js';
+import { composeUserSync } from '../../services/user-sync/compose.js';
+import type { UserSyncHandler } from '../../services/user-sync/createUserSyncHandler.js';
+import { userDetail } from '../fixtures/sqs/sqsFactories.js';
 import type { FakeHasura } from './fakeHasuraServer.js';
 import { recordingLogger, recordingMetrics } from './testDoubles.js';
 
