@@ -1,7 +1,8 @@
 import { fetchSyncedUsers } from '../local/hasuraTarget.js';
+import { queueDepth } from '../local/queueDepth.js';
 import { startLocalStack } from '../local/stack.js';
 import { driveLogins } from '../test/faults/driveLogins.js';
-import { compareWithNewest, dropLocalArchive, queueDepth } from '../test/faults/faultHelpers.js';
+import { compareWithNewest, dropLocalArchive } from '../test/faults/faultHelpers.js';
 import { resetBenchSchema } from './benchSchema.js';
 import { round, sampleRss, sleep, summarize } from './benchStats.js';
 import { BENCH_USER_POOL_ID } from './loginStream.js';

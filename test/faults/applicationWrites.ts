@@ -3,15 +3,8 @@ import { BENCH_USER_POOL_ID, newestByUser, seededRandom, subOf } from '../../ben
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { toEnvelope, type UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
-import {
-  type FaultScenario,
-  fastStack,
-  fmt,
-  queueDepth,
-  sendBodies,
-  waitFor,
-  waitForDrain,
-} from './faultHelpers.js';
+import { queueDepth, sendBodies, waitFor } from '../helpers/queues.js';
+import { type FaultScenario, fastStack, fmt, waitForDrain } from './faultHelpers.js';
 
 /** Options of {@link applicationWritesScenario}. */
 export interface ApplicationWritesOptions {

@@ -1,18 +1,9 @@
 import { DeleteArchiveCommand } from '@aws-sdk/client-eventbridge';
-import {
-  DeleteMessageBatchCommand,
-  type Message,
-  PurgeQueueCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
-import { chunk, runWithConcurrency, sleep } from '../../bench/benchStats.js';
 import { BENCH_USER_POOL_ID } from '../../bench/loginStream.js';
 import { fetchSyncedUsers, type SyncedUser } from '../../local/hasuraTarget.js';
-import { queueDepth } from '../../local/queueDepth.js';
 import type { LocalStack } from '../../local/stack.js';
 import type { UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
+import { queueDepth, waitFor } from '../helpers/queues.js';
 
 /** What a fault scenario reports: pass or fail, and its figure (one line). */
 export interface ScenarioOutcome {
@@ -79,27 +70,6 @@ export const dropLocalArchive = async (stack: LocalStack): Promise<void> => {
   );
 };
 
-/** Visible, in-flight and delayed message counts of a queue (the local stack's helper). */
-export { queueDepth };
-
-/**
- * Polls `predicate` every `intervalMs` until it holds or `timeoutMs` passes.
- *
- * @returns whether it held in time.
- */
-export const waitFor = async (
-  predicate: () => Promise<boolean>,
-  timeoutMs: number,
-  intervalMs = 250,
-): Promise<boolean> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await predicate()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(intervalMs);
-  }
-};
-
 /** Waits until the sync queue is empty (nothing visible nor in flight) twice in a row. */
 export const waitForDrain = async (stack: LocalStack, timeoutMs: number): Promise<boolean> => {
   let emptyOnce = false;
@@ -114,103 +84,6 @@ export const waitForDrain = async (stack: LocalStack, timeoutMs: number): Promis
     timeoutMs,
     500,
   );
-};
-
-/**
- * Sends message bodies to a queue with SendMessageBatch (10 per call, 8 calls in flight).
- *
- * @returns the MessageId of each body, in order.
- */
-export const sendBodies = async (
-  sqs: SQSClient,
-  queueUrl: string,
-  bodies: readonly string[],
-): Promise<string[]> => {
-  const ids: string[] = new Array(bodies.length).fill('');
-  const batches = chunk(
-    bodies.map((body, index) => ({ body, index })),
-    10,
-  );
-  await runWithConcurrency(batches, 8, async (batch) => {
-    // Oversized bodies go alone: a batch may carry 256 KiB in all.
-    const groups = batch.some((item) => item.body.length > 20_000)
-      ? batch.map((item) => [item])
-      : [batch];
-    for (const group of groups) {
-      const output = await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: group.map((item) => ({ Id: `m${item.index}`, MessageBody: item.body })),
-        }),
-      );
-      if ((output.Failed ?? []).length > 0) {
-        throw new Error(`SendMessageBatch failed: ${JSON.stringify(output.Failed)}`);
-      }
-      for (const entry of output.Successful ?? []) {
-        ids[Number(entry.Id?.slice(1))] = entry.MessageId ?? '';
-      }
-    }
-  });
-  return ids;
-};
-
-/**
- * Sends bodies in waves of `waveSize`, waiting before each wave until fewer than `waveSize / 4`
- * messages are visible: moto's ReceiveMessage scans the whole queue, so a deep queue makes
- * every receive slow (about 1 s per call at 2,000 messages on a busy 2-core machine).
- *
- * @returns the MessageId of each body, in order.
- */
-export const feedInWaves = async (
-  sqs: SQSClient,
-  queueUrl: string,
-  bodies: readonly string[],
-  waveSize = 200,
-): Promise<string[]> => {
-  const ids: string[] = [];
-  for (let start = 0; start < bodies.length; start += waveSize) {
-    await waitFor(async () => (await queueDepth(sqs, queueUrl)).visible < waveSize / 4, 60_000);
-    ids.push(...(await sendBodies(sqs, queueUrl, bodies.slice(start, start + waveSize))));
-  }
-  return ids;
-};
-
-/** Receives (and deletes) every message of a queue, e.g. a DLQ, until it stays empty. */
-export const drainQueue = async (sqs: SQSClient, queueUrl: string): Promise<Message[]> => {
-  const messages: Message[] = [];
-  let emptyReceives = 0;
-  while (emptyReceives < 2) {
-    const { Messages: batch = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-        VisibilityTimeout: 60,
-        MessageSystemAttributeNames: ['All'],
-      }),
-    );
-    if (batch.length === 0) {
-      emptyReceives += 1;
-      continue;
-    }
-    emptyReceives = 0;
-    messages.push(...batch);
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: batch.map((message, index) => ({
-          Id: String(index),
-          ReceiptHandle: message.ReceiptHandle ?? '',
-        })),
-      }),
-    );
-  }
-  return messages;
-};
-
-/** Empties a queue (tests that share a stack start clean). */
-export const purgeQueue = async (sqs: SQSClient, queueUrl: string): Promise<void> => {
-  await sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
 };
 
 /** The users table through GraphQL (admin), keyed by id. */

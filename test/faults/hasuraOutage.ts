@@ -1,6 +1,7 @@
 import { sleep, summarize } from '../../bench/benchStats.js';
 import { replayDlq } from '../../cli/replayDlq.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { queueDepth } from '../helpers/queues.js';
 import { driveLogins } from './driveLogins.js';
 import {
   compareWithNewest,
@@ -8,7 +9,6 @@ import {
   type FaultScenario,
   fastStack,
   fmt,
-  queueDepth,
   readUsers,
   reportProgress,
   waitForDrain,

@@ -2,12 +2,11 @@ import { generateLoginStream } from '../../bench/loginStream.js';
 import { startLocalStack } from '../../local/stack.js';
 import { toEnvelope, type UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
+import { drainQueue, feedInWaves } from '../helpers/queues.js';
 import {
   compareWithNewest,
-  drainQueue,
   type FaultScenario,
   fastStack,
-  feedInWaves,
   fmt,
   readUsers,
   waitForDrain,

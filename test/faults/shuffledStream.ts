@@ -2,13 +2,12 @@ import { generateLoginStream, newestByUser, seededRandom } from '../../bench/log
 import { startLocalStack } from '../../local/stack.js';
 import { toEnvelope } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
+import { feedInWaves, queueDepth } from '../helpers/queues.js';
 import {
   compareWithNewest,
   type FaultScenario,
   fastStack,
-  feedInWaves,
   fmt,
-  queueDepth,
   readUsers,
   waitForDrain,
 } from './faultHelpers.js';

@@ -2,7 +2,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { postAuthenticationEvent, simulatedUser } from '../../cli/simulateLogins.js';
 import { fetchSyncedUsers, type SyncedUser } from '../../local/hasuraTarget.js';
-import { queueDepth } from '../../local/queueDepth.js';
+
 import type { SqsBatchReport } from '../../local/sqsPoller.js';
 import {
   toEnvelope,
@@ -11,7 +11,7 @@ import {
   type UserAuthenticatedV1,
 } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
-import { eventually, receiveAll } from '../helpers/queues.js';
+import { eventually, queueDepth, receiveAll } from '../helpers/queues.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 jest.setTimeout(60_000);

@@ -5,7 +5,7 @@ import { fetchSyncedUsers } from '../../local/hasuraTarget.js';
 import { LOCAL_SETTINGS } from '../../local/localSettings.js';
 import { toEnvelope, type UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
-import { eventually, queueDepth, receiveAll } from '../helpers/queues.js';
+import { eventually, messageCount, receiveAll } from '../helpers/queues.js';
 import { startTestStack, type TestStack } from '../helpers/testStack.js';
 
 jest.setTimeout(60_000);
@@ -70,7 +70,7 @@ describe('Function: startLocalStack (the pools its consumer trusts)', () => {
     await send(other);
     await send(own);
     await eventually(
-      async () => (await queueDepth(stack().aws.sqs, stack().provisioned.syncQueue.dlqUrl)) === 1,
+      async () => (await messageCount(stack().aws.sqs, stack().provisioned.syncQueue.dlqUrl)) === 1,
       30_000,
     );
 

@@ -5,7 +5,7 @@ import { createLocalAwsClients, type LocalAwsClients } from '../../local/localAw
 import { type MotoServer, startMotoServer } from '../../local/motoServer.js';
 import { type ProvisionedPipeline, provisionPipeline } from '../../local/provisionPipeline.js';
 import { pipeline } from '../../shared/pipeline.js';
-import { queueDepth, receiveAll } from '../helpers/queues.js';
+import { messageCount, receiveAll } from '../helpers/queues.js';
 
 jest.setTimeout(30_000);
 
@@ -105,8 +105,8 @@ describe('Function: provisionPipeline', () => {
       `e-${pipeline.detailType}-1`,
       `e-${pipeline.detailType}-2`,
     ]);
-    expect(await queueDepth(clients().sqs, provisioned.syncQueue.queueUrl)).toBe(0);
-    expect(await queueDepth(clients().sqs, provisioned.subscriber.queueUrl)).toBe(0);
+    expect(await messageCount(clients().sqs, provisioned.syncQueue.queueUrl)).toBe(0);
+    expect(await messageCount(clients().sqs, provisioned.subscriber.queueUrl)).toBe(0);
     expect(archive).toEqual(
       expect.objectContaining({
         ArchiveArn: provisioned.archiveArn,

@@ -19,7 +19,7 @@ import { createLocalAwsClients, type LocalAwsClients } from '../../local/localAw
 import { type MotoServer, startMotoServer } from '../../local/motoServer.js';
 import { type SqsPoller, startSqsPoller } from '../../local/sqsPoller.js';
 import { pipeline } from '../../shared/pipeline.js';
-import { eventually, queueDepth } from '../helpers/queues.js';
+import { eventually, messageCount } from '../helpers/queues.js';
 
 jest.setTimeout(30_000);
 
@@ -112,7 +112,7 @@ describe('Function: startSqsPoller', () => {
       },
     });
     await eventually(() => events.flatMap((event) => event.Records).length === 25);
-    await eventually(async () => (await queueDepth(aws.sqs, queue.url)) === 0);
+    await eventually(async () => (await messageCount(aws.sqs, queue.url)) === 0);
 
     // Assess
     const record = events[0]?.Records[0];
@@ -162,13 +162,13 @@ describe('Function: startSqsPoller', () => {
         };
       },
     });
-    await eventually(async () => (await queueDepth(aws.sqs, queue.dlqUrl)) === 1, 20_000);
+    await eventually(async () => (await messageCount(aws.sqs, queue.dlqUrl)) === 1, 20_000);
 
     // Assess
     expect(receiveCounts.get('{"poison":true}')).toEqual(['1', '2', '3', '4', '5']);
     expect(receiveCounts.get('{"ok":1}')).toEqual(['1']);
     expect(receiveCounts.get('{"ok":2}')).toEqual(['1']);
-    expect(await queueDepth(aws.sqs, queue.url)).toBe(0);
+    expect(await messageCount(aws.sqs, queue.url)).toBe(0);
   });
 
   it('leaves the whole batch for redelivery when the handler throws', async () => {

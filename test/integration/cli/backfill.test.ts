@@ -1,10 +1,11 @@
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { UserAuthenticatedV1 } from '../../../shared/events/userAuthenticated.js';
-import { createBusToQueue, createUserPool, startCollector } from '../../helpers/cliQueues.js';
+import { createBusToQueue, createUserPool, createUsers } from '../../helpers/awsResources.js';
+import { backfillArgs, checkpointPages, slowBackfillArgs } from '../../helpers/backfillRuns.js';
+import { startCollector, waitFor } from '../../helpers/queues.js';
 import { type CliTestBed, runCliInProcess, spawnCli, startCliTestBed } from './cliHarness.js';
 
 const USERS = 1000;
@@ -25,23 +26,10 @@ describe('Function: runCli backfill (moto Cognito → EventBridge → queue)', (
     userPoolId = await createUserPool(bed.cognito, 'backfill-test');
     // 1,000 users, created 25 at a time.
     const names = Array.from({ length: USERS }, (_, n) => `user-${String(n).padStart(4, '0')}`);
-    for (let i = 0; i < names.length; i += 25) {
-      await Promise.all(
-        names.slice(i, i + 25).map((name) =>
-          bed.cognito.send(
-            new AdminCreateUserCommand({
-              UserPoolId: userPoolId,
-              Username: name,
-              MessageAction: 'SUPPRESS',
-              UserAttributes: [
-                { Name: 'email', Value: `${name}@example.com` },
-                { Name: 'name', Value: `Name of ${name}` },
-              ],
-            }),
-          ),
-        ),
-      );
-    }
+    await createUsers(bed.cognito, userPoolId, names, (name) => [
+      { Name: 'email', Value: `${name}@example.com` },
+      { Name: 'name', Value: `Name of ${name}` },
+    ]);
   }, 120_000);
 
   const newBus = () => {
@@ -62,20 +50,7 @@ describe('Function: runCli backfill (moto Cognito → EventBridge → queue)', (
 
     // Act
     const run = await runCliInProcess(
-      [
-        'backfill',
-        '--user-pool-id',
-        userPoolId,
-        '--attributes',
-        'email',
-        '--bus',
-        busName,
-        '--checkpoint',
-        checkpoint,
-        '--rate',
-        '50',
-        '--json',
-      ],
+      backfillArgs({ userPoolId, bus: busName, checkpoint, rate: 50, flags: ['--json'] }),
       bed.env,
     );
 
@@ -101,33 +76,8 @@ describe('Function: runCli backfill (moto Cognito → EventBridge → queue)', (
     const checkpoint = join(directory, 'killed.json');
     const { busName, queueUrl } = await newBus();
     const collector = startCollector(bed.sqs, queueUrl);
-    const child = spawnCli(
-      [
-        'backfill',
-        '--user-pool-id',
-        userPoolId,
-        '--attributes',
-        'email',
-        '--bus',
-        busName,
-        '--checkpoint',
-        checkpoint,
-        '--rate',
-        '4',
-        '--page-size',
-        '20',
-        '-q',
-      ],
-      bed.env,
-    );
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const pages = await readFile(checkpoint, 'utf8')
-        .then((text) => (JSON.parse(text) as { pages: number }).pages)
-        .catch(() => 0);
-      if (pages >= 5 || Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const child = spawnCli(slowBackfillArgs({ userPoolId, bus: busName, checkpoint }), bed.env);
+    await waitFor(async () => (await checkpointPages(checkpoint)) >= 5, 30_000, 50);
     child.child.kill('SIGKILL');
     const exit = await child.exited;
     const saved = JSON.parse(await readFile(checkpoint, 'utf8')) as {
@@ -137,21 +87,13 @@ describe('Function: runCli backfill (moto Cognito → EventBridge → queue)', (
 
     // Act
     const resumed = await runCliInProcess(
-      [
-        'backfill',
-        '--user-pool-id',
+      backfillArgs({
         userPoolId,
-        '--attributes',
-        'email',
-        '--bus',
-        busName,
-        '--checkpoint',
+        bus: busName,
         checkpoint,
-        '--resume',
-        '--rate',
-        '50',
-        '--json',
-      ],
+        rate: 50,
+        flags: ['--resume', '--json'],
+      }),
       bed.env,
     );
 
@@ -199,21 +141,14 @@ describe('Function: runCli backfill (moto Cognito → EventBridge → queue)', (
 
     // Act
     const run = await runCliInProcess(
-      [
-        'backfill',
-        '--user-pool-id',
+      backfillArgs({
         userPoolId,
-        '--attributes',
-        'email,name',
-        '--bus',
-        busName,
-        '--checkpoint',
+        bus: busName,
         checkpoint,
-        '--rate',
-        '50',
-        '--dry-run',
-        '--json',
-      ],
+        attributes: 'email,name',
+        rate: 50,
+        flags: ['--dry-run', '--json'],
+      }),
       bed.env,
     );
 

@@ -7,7 +7,7 @@ import { runCli } from '../../../cli/program.js';
 import { type MotoServer, startMotoServer } from '../../../local/motoServer.js';
 import { type ProvisionedPipeline, provisionPipeline } from '../../../local/provisionPipeline.js';
 
-import { REGION } from '../../helpers/cliQueues.js';
+import { REGION } from '../../helpers/loginMessages.js';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 

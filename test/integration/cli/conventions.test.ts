@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { DescribeReplayCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { toPutEventsEntry } from '../../../cli/backfillEvent.js';
-import { counts, drain, loginDetail } from '../../helpers/cliQueues.js';
+import { loginDetail } from '../../helpers/loginMessages.js';
+import { counts, drain } from '../../helpers/queues.js';
 import { type CliTestBed, runCliChild, runCliInProcess, startCliTestBed } from './cliHarness.js';
 
 /**

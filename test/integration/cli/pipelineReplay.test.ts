@@ -1,31 +1,18 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  AdminCreateUserCommand,
   CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  CreateEventBusCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { postAuthenticationEvent, simulatedUser } from '../../../cli/simulateLogins.js';
 import { fetchSyncedUsers } from '../../../local/hasuraTarget.js';
-import { queueDepth } from '../../../local/queueDepth.js';
-import { loginEventPattern } from '../../../shared/pipeline.js';
+import { createBusWithLoginRule, createUsers } from '../../helpers/awsResources.js';
+import { backfillArgs, checkpointPages, slowBackfillArgs } from '../../helpers/backfillRuns.js';
+import { eventually, queueDepth } from '../../helpers/queues.js';
 import { startTestStack, type TestStack } from '../../helpers/testStack.js';
 import { runCliChild, runCliInProcess, spawnCli } from './cliHarness.js';
-
-const waitFor = async (condition: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-};
 
 /**
  * The CLI against the whole local stack: moto, the poller feeding the REAL user-sync consumer,
@@ -78,7 +65,7 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
       ),
     );
     const dlqUrl = stack().provisioned.syncQueue.dlqUrl;
-    await waitFor(async () => (await queueDepth(stack().aws.sqs, dlqUrl)).total === 6, 60_000);
+    await eventually(async () => (await queueDepth(stack().aws.sqs, dlqUrl)).total === 6, 60_000);
     const before = await rowIds();
     expect(poison.some((user) => before.has(user.sub))).toBe(false);
     expect(healthy.every((user) => before.has(user.sub))).toBe(true);
@@ -90,7 +77,7 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
     // Assess
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ moved: 6, failed: 0 });
-    await waitFor(async () => {
+    await eventually(async () => {
       const rows = await rowIds();
       return poison.every((user) => rows.has(user.sub));
     }, 30_000);
@@ -124,7 +111,7 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
       published: 40,
       failed: 0,
     });
-    await waitFor(async () => {
+    await eventually(async () => {
       const rows = await rowIds();
       return Array.from({ length: 8 }, (_, n) => simulatedUser(n)).every((u) => rows.has(u.sub));
     }, 30_000);
@@ -147,7 +134,7 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
       state: 'COMPLETED',
       ruleArn: expect.stringContaining('rule/cognito-hasura-sync/cognito-hasura-sync-user-sync'),
     });
-    await waitFor(async () => {
+    await eventually(async () => {
       const rows = await rowIds();
       return [...expected].every((id) => rows.has(id));
     }, 60_000);
@@ -167,21 +154,10 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
       // moto's PutEvents slows down linearly with the size of the bus's archive (about 1 s per
       // call at 3,000 archived events), so the backfill publishes to a bus of its own, without
       // an archive, whose rule feeds the same sync queue, poller and consumer.
-      const { eventBridge } = stack().aws;
-      await eventBridge.send(new CreateEventBusCommand({ Name: BACKFILL_BUS }));
-      await eventBridge.send(
-        new PutRuleCommand({
-          Name: BACKFILL_BUS,
-          EventBusName: BACKFILL_BUS,
-          EventPattern: JSON.stringify(loginEventPattern()),
-        }),
-      );
-      await eventBridge.send(
-        new PutTargetsCommand({
-          Rule: BACKFILL_BUS,
-          EventBusName: BACKFILL_BUS,
-          Targets: [{ Id: 'sync-queue', Arn: stack().provisioned.syncQueue.queueArn }],
-        }),
+      await createBusWithLoginRule(
+        stack().aws.eventBridge,
+        BACKFILL_BUS,
+        stack().provisioned.syncQueue.queueArn,
       );
       const cognito = new CognitoIdentityProviderClient({
         endpoint: stack().awsEndpoint,
@@ -191,20 +167,10 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
       try {
         // The pool the local stack created: the one pool of moto its consumer applies events of.
         userPoolId = stack().userPoolId;
-        for (let i = 0; i < 1000; i += 25) {
-          await Promise.all(
-            Array.from({ length: 25 }, (_, k) =>
-              cognito.send(
-                new AdminCreateUserCommand({
-                  UserPoolId: userPoolId,
-                  Username: `bf-${i + k}`,
-                  MessageAction: 'SUPPRESS',
-                  UserAttributes: [{ Name: 'email', Value: `bf-${i + k}@example.com` }],
-                }),
-              ),
-            ),
-          );
-        }
+        const usernames = Array.from({ length: 1000 }, (_, n) => `bf-${n}`);
+        await createUsers(cognito, userPoolId, usernames, (username) => [
+          { Name: 'email', Value: `${username}@example.com` },
+        ]);
         let token: string | undefined;
         do {
           const page = await cognito.send(
@@ -232,27 +198,20 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
     it('yields 1,000 rows', async () => {
       // Act
       const run = await runCliInProcess(
-        [
-          'backfill',
-          '--user-pool-id',
+        backfillArgs({
           userPoolId,
-          '--attributes',
-          'email',
-          '--bus',
-          BACKFILL_BUS,
-          '--checkpoint',
-          checkpoint('full'),
-          '--rate',
-          '50',
-          '-q',
-        ],
+          bus: BACKFILL_BUS,
+          checkpoint: checkpoint('full'),
+          rate: 50,
+          flags: ['-q'],
+        }),
         env,
       );
 
       // Assess
       expect(run.code).toBe(0);
       expect(subs.size).toBe(1000);
-      await waitFor(allRowsPresent, 120_000);
+      await eventually(allRowsPresent, 120_000);
       const rows = await fetchSyncedUsers(stack().hasura);
       expect(rows.filter((row) => subs.has(row.id))).toHaveLength(1000);
     }, 180_000);
@@ -261,57 +220,28 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
       // Prepare: no rows, and a slow backfill (20 users a page, 4 pages a second) killed mid-way.
       await test?.sql('DELETE FROM users');
       const child = spawnCli(
-        [
-          'backfill',
-          '--user-pool-id',
-          userPoolId,
-          '--attributes',
-          'email',
-          '--bus',
-          BACKFILL_BUS,
-          '--checkpoint',
-          checkpoint('killed'),
-          '--rate',
-          '4',
-          '--page-size',
-          '20',
-          '-q',
-        ],
+        slowBackfillArgs({ userPoolId, bus: BACKFILL_BUS, checkpoint: checkpoint('killed') }),
         env,
       );
-      await waitFor(
-        async () =>
-          readFile(checkpoint('killed'), 'utf8')
-            .then((text) => (JSON.parse(text) as { pages: number }).pages >= 5)
-            .catch(() => false),
-        30_000,
-      );
+      await eventually(async () => (await checkpointPages(checkpoint('killed'))) >= 5, 30_000);
       child.child.kill('SIGKILL');
       await child.exited;
 
       // Act
       const resumed = await runCliInProcess(
-        [
-          'backfill',
-          '--user-pool-id',
+        backfillArgs({
           userPoolId,
-          '--attributes',
-          'email',
-          '--bus',
-          BACKFILL_BUS,
-          '--checkpoint',
-          checkpoint('killed'),
-          '--resume',
-          '--rate',
-          '50',
-          '-q',
-        ],
+          bus: BACKFILL_BUS,
+          checkpoint: checkpoint('killed'),
+          rate: 50,
+          flags: ['--resume', '-q'],
+        }),
         env,
       );
 
       // Assess
       expect(resumed.code).toBe(0);
-      await waitFor(allRowsPresent, 120_000);
+      await eventually(allRowsPresent, 120_000);
       const rows = await fetchSyncedUsers(stack().hasura);
       expect(rows.filter((row) => subs.has(row.id))).toHaveLength(1000);
     }, 180_000);

@@ -1,26 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { pipeline } from '../../../shared/pipeline.js';
+import { createPlainQueue, createQueuePair } from '../../helpers/awsResources.js';
+import { envelopeBody, eventIds, loginDetail } from '../../helpers/loginMessages.js';
 import {
   counts,
-  createPlainQueue,
-  createQueuePair,
   drain,
-  envelopeBody,
-  eventIds,
-  loginDetail,
+  eventually,
   poisonIntoDlq,
   receiveCounts,
   sendLogins,
-} from '../../helpers/cliQueues.js';
+} from '../../helpers/queues.js';
 import { type CliTestBed, runCliInProcess, spawnCli, startCliTestBed } from './cliHarness.js';
-
-const waitFor = async (condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 describe('Function: runCli replay-dlq (moto)', () => {
   let bed: CliTestBed;
@@ -175,7 +165,7 @@ describe('Function: runCli replay-dlq (moto)', () => {
     );
 
     // Act: kill it once some, but not all, messages reached the source queue.
-    await waitFor(async () => (await counts(bed.sqs, queueUrl)).visible >= 12);
+    await eventually(async () => (await counts(bed.sqs, queueUrl)).visible >= 12, 20_000);
     child.child.kill('SIGKILL');
     const exit = await child.exited;
 
@@ -190,28 +180,35 @@ describe('Function: runCli replay-dlq (moto)', () => {
     expect(new Set([...inSource, ...inDlq])).toEqual(new Set(details.map((d) => d.eventId)));
   }, 60_000);
 
-  it('stops cleanly on SIGINT: exit 130, nothing lost, held messages visible again at once', async () => {
-    // Prepare
-    const details = Array.from({ length: 30 }, (_, n) => loginDetail(`sub-${n % 3}`, n));
-    await poison(details);
-    const child = spawnCli(['replay-dlq', ...dlqArgs, '--rate', '4', '--json', '-q'], bed.env);
+  it.each([
+    { signal: 'SIGINT', code: 130, promise: 'held messages visible again at once' },
+    { signal: 'SIGTERM', code: 143, promise: 'nothing deleted before it was sent' },
+  ] as const)(
+    'stops cleanly on $signal: exit $code, nothing lost, $promise',
+    async ({ signal, code }) => {
+      // Prepare
+      const details = Array.from({ length: 30 }, (_, n) => loginDetail(`sub-${n % 3}`, n));
+      await poison(details);
+      const child = spawnCli(['replay-dlq', ...dlqArgs, '--rate', '4', '--json', '-q'], bed.env);
 
-    // Act
-    await waitFor(async () => (await counts(bed.sqs, queueUrl)).visible >= 8);
-    child.child.kill('SIGINT');
-    const exit = await child.exited;
+      // Act
+      await eventually(async () => (await counts(bed.sqs, queueUrl)).visible >= 8, 20_000);
+      child.child.kill(signal);
+      const exit = await child.exited;
 
-    // Assess
-    expect(exit.code).toBe(130);
-    const report = JSON.parse(child.stdout()) as { moved: number; interrupted: boolean };
-    expect(report.interrupted).toBe(true);
-    // No visibility timeout to wait for: the DLQ holds exactly what was not moved, visible now.
-    expect(await counts(bed.sqs, dlqUrl)).toEqual({ visible: 30 - report.moved, inFlight: 0 });
-    const inSource = eventIds(await drain(bed.sqs, queueUrl));
-    const inDlq = eventIds(await drain(bed.sqs, dlqUrl));
-    expect(inSource).toHaveLength(report.moved);
-    expect(new Set([...inSource, ...inDlq])).toEqual(new Set(details.map((d) => d.eventId)));
-  }, 60_000);
+      // Assess
+      expect(exit.code).toBe(code);
+      const report = JSON.parse(child.stdout()) as { moved: number; interrupted: boolean };
+      expect(report.interrupted).toBe(true);
+      // No visibility timeout to wait for: the DLQ holds exactly what was not moved, visible now.
+      expect(await counts(bed.sqs, dlqUrl)).toEqual({ visible: 30 - report.moved, inFlight: 0 });
+      const inSource = eventIds(await drain(bed.sqs, queueUrl));
+      const inDlq = eventIds(await drain(bed.sqs, dlqUrl));
+      expect(inSource).toHaveLength(report.moved);
+      expect(new Set([...inSource, ...inDlq])).toEqual(new Set(details.map((d) => d.eventId)));
+    },
+    60_000,
+  );
 
   it('reports clearly that moto does not support --native (exit 3)', async () => {
     // Prepare
@@ -341,26 +338,4 @@ describe('Function: runCli replay-dlq (moto)', () => {
       inFlight: 0,
     });
   }, 90_000);
-
-  it('stops cleanly on SIGTERM: exit 143, nothing lost, nothing deleted before it was sent', async () => {
-    // Prepare
-    const details = Array.from({ length: 30 }, (_, n) => loginDetail(`sub-${n % 3}`, n));
-    await poison(details);
-    const child = spawnCli(['replay-dlq', ...dlqArgs, '--rate', '4', '--json', '-q'], bed.env);
-
-    // Act
-    await waitFor(async () => (await counts(bed.sqs, queueUrl)).visible >= 8);
-    child.child.kill('SIGTERM');
-    const exit = await child.exited;
-
-    // Assess
-    expect(exit.code).toBe(143);
-    const report = JSON.parse(child.stdout()) as { moved: number; interrupted: boolean };
-    expect(report.interrupted).toBe(true);
-    expect(await counts(bed.sqs, dlqUrl)).toEqual({ visible: 30 - report.moved, inFlight: 0 });
-    const inSource = eventIds(await drain(bed.sqs, queueUrl));
-    const inDlq = eventIds(await drain(bed.sqs, dlqUrl));
-    expect(inSource).toHaveLength(report.moved);
-    expect(new Set([...inSource, ...inDlq])).toEqual(new Set(details.map((d) => d.eventId)));
-  }, 60_000);
 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createQueuePair, loginDetail, sendLogins } from '../../helpers/cliQueues.js';
+import { createQueuePair } from '../../helpers/awsResources.js';
+import { loginDetail } from '../../helpers/loginMessages.js';
+import { sendLogins } from '../../helpers/queues.js';
 import { type CliTestBed, runCliInProcess, spawnCli, startCliTestBed } from './cliHarness.js';
 
 describe('Function: runCli status (moto)', () => {
