@@ -1,47 +1,32 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { type LatencySummary as SeriesSummary, summarizeLatencies } from '../cli/latencySummary.js';
 
 /**
  * Small measuring helpers shared by the benchmarks and the fault scenarios: percentiles, a
  * peak-RSS sampler, a bounded-concurrency runner and a wall/CPU stopwatch.
  */
 
-/** Percentiles of a list of durations (ms). */
-export interface LatencySummary {
-  readonly count: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
+/** Percentiles of a list of durations (ms), and their mean. */
+export interface LatencySummary extends SeriesSummary {
   readonly mean: number;
 }
 
 /**
- * The `q`-quantile (0..1) of already sorted numbers, nearest-rank method.
- *
- * @param sorted - numbers in ascending order.
- * @param q - the quantile, e.g. 0.99.
- */
-export const quantile = (sorted: readonly number[], q: number): number => {
-  if (sorted.length === 0) return 0;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[rank] ?? 0;
-};
-
-/**
- * Summarises durations (ms) into p50 / p99 / max / mean, rounded to 0.01 ms.
+ * Summarises durations (ms) into p50 / p99 / max (the CLI's nearest-rank summary) and mean,
+ * rounded to 0.01 ms.
  *
  * @param values - the durations, in any order (not modified).
  */
 export const summarize = (values: readonly number[]): LatencySummary => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const round = (value: number): number => Math.round(value * 100) / 100;
-  const total = sorted.reduce((sum, value) => sum + value, 0);
+  const { count, p50, p99, max } = summarizeLatencies(values);
+  const total = values.reduce((sum, value) => sum + value, 0);
   return {
-    count: sorted.length,
-    p50: round(quantile(sorted, 0.5)),
-    p99: round(quantile(sorted, 0.99)),
-    max: round(sorted[sorted.length - 1] ?? 0),
-    mean: round(sorted.length === 0 ? 0 : total / sorted.length),
+    count,
+    p50: round(p50, 2),
+    p99: round(p99, 2),
+    max: round(max, 2),
+    mean: round(count === 0 ? 0 : total / count, 2),
   };
 };
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { AMBIGUOUS_MAX_ATTEMPTS } from '../../../shared/hasuraClient/classifyHasuraError.js';
 import { hasuraErrorBody } from '../../fixtures/hasuraAnswers/hasuraFixtures.js';
 import {
@@ -10,13 +10,12 @@ import {
 } from '../../fixtures/sqs/sqsFactories.js';
 import {
   type FakeAnswer,
-  type FakeHasura,
   insertedAll,
   objectsOf,
   type Responder,
-  startFakeHasura,
 } from '../../helpers/fakeHasuraServer.js';
 import { lambdaContext } from '../../helpers/testDoubles.js';
+import { useFakeHasura } from '../../helpers/useFakeHasura.js';
 import { ADMIN_SECRET, consumerFor } from '../../helpers/userSyncHarness.js';
 
 /** Answers a data error whenever one of the rows has a username Hasura "rejects". */
@@ -79,20 +78,7 @@ const failedIds = (result: { batchItemFailures: Array<{ itemIdentifier: string }
   result.batchItemFailures.map((failure) => failure.itemIdentifier).sort();
 
 describe('Function: createUserSyncHandler (failures)', () => {
-  let fake: FakeHasura;
-
-  beforeAll(async () => {
-    fake = await startFakeHasura(insertedAll);
-  });
-
-  beforeEach(() => {
-    fake.requests.length = 0;
-    fake.respondWith(insertedAll);
-  });
-
-  afterAll(async () => {
-    await fake.stop();
-  });
+  const fake = useFakeHasura();
 
   it('retries transient errors with backoff and then writes the batch', async () => {
     // Prepare

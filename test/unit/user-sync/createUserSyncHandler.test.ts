@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   envelopeBody,
   loginRecords,
@@ -7,31 +7,13 @@ import {
   sqsRecord,
   userDetail,
 } from '../../fixtures/sqs/sqsFactories.js';
-import {
-  type FakeHasura,
-  insertedAll,
-  objectsOf,
-  requestAt,
-  startFakeHasura,
-} from '../../helpers/fakeHasuraServer.js';
+import { objectsOf, requestAt } from '../../helpers/fakeHasuraServer.js';
 import { lambdaContext } from '../../helpers/testDoubles.js';
+import { useFakeHasura } from '../../helpers/useFakeHasura.js';
 import { ADMIN_SECRET, consumerFor } from '../../helpers/userSyncHarness.js';
 
 describe('Function: createUserSyncHandler', () => {
-  let fake: FakeHasura;
-
-  beforeAll(async () => {
-    fake = await startFakeHasura(insertedAll);
-  });
-
-  beforeEach(() => {
-    fake.requests.length = 0;
-    fake.respondWith(insertedAll);
-  });
-
-  afterAll(async () => {
-    await fake.stop();
-  });
+  const fake = useFakeHasura();
 
   it('writes 100 records in exactly one request with the admin secret header', async () => {
     // Prepare

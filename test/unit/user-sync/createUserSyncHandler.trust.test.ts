@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   envelopeBody,
   rawEnvelopeFixture,
@@ -6,14 +6,9 @@ import {
   sqsRecord,
   userDetail,
 } from '../../fixtures/sqs/sqsFactories.js';
-import {
-  type FakeHasura,
-  insertedAll,
-  objectsOf,
-  requestAt,
-  startFakeHasura,
-} from '../../helpers/fakeHasuraServer.js';
+import { type FakeHasura, objectsOf, requestAt } from '../../helpers/fakeHasuraServer.js';
 import { lambdaContext } from '../../helpers/testDoubles.js';
+import { useFakeHasura } from '../../helpers/useFakeHasura.js';
 import { consumerFor } from '../../helpers/userSyncHarness.js';
 
 /** A login of its own user, as an SQS record `messageId`. */
@@ -47,20 +42,7 @@ const rejectionReasons = (lines: { message: string; extra: unknown[] }[]): unkno
     .map((line) => (line.extra[0] as { reason?: unknown }).reason);
 
 describe('Function: createUserSyncHandler (which events it applies)', () => {
-  let fake: FakeHasura;
-
-  beforeAll(async () => {
-    fake = await startFakeHasura(insertedAll);
-  });
-
-  beforeEach(() => {
-    fake.requests.length = 0;
-    fake.respondWith(insertedAll);
-  });
-
-  afterAll(async () => {
-    await fake.stop();
-  });
+  const fake = useFakeHasura();
 
   it('fails an event of another source to the DLQ with its reason and writes its siblings', async () => {
     // Prepare

@@ -20,25 +20,44 @@ const fakeClock = (jitter: number): Clock & { slept: number[] } => {
 
 const settings = { baseDelayMs: 100, maxDelayMs: 1000, maxAttempts: 8, safetyMarginMs: 0 };
 const unavailable = () => new HasuraRequestError('transient', 'postgres-error', 'connection error');
+const ambiguous = () => new HasuraRequestError('ambiguous', 'unexpected', 'database query error');
+
+/**
+ * An attempt that throws `error()` on its first `failures` calls and then returns `'written'`;
+ * `calls` counts them.
+ */
+const failingAttempt = (failures: number, error: () => HasuraRequestError) => {
+  const counted = {
+    calls: 0,
+    attempt: async (): Promise<string> => {
+      counted.calls += 1;
+      if (counted.calls <= failures) throw error();
+      return 'written';
+    },
+  };
+  return counted;
+};
+
+/** The options of a call: a deadline a minute away and 5 s per request unless `overrides` say. */
+const retryOptions = (
+  clock: Clock,
+  overrides: Partial<Parameters<typeof retryTransient>[1]> = {},
+): Parameters<typeof retryTransient>[1] => ({
+  settings,
+  clock,
+  deadline: clock.now() + 60_000,
+  requestTimeoutMs: 5000,
+  ...overrides,
+});
 
 describe('Function: retryTransient', () => {
   it('backs off exponentially with full jitter under the maximum delay', async () => {
     // Prepare
     const clock = fakeClock(0.5);
-    let calls = 0;
-    const attempt = async () => {
-      calls += 1;
-      if (calls < 7) throw unavailable();
-      return 'written';
-    };
+    const { attempt } = failingAttempt(6, unavailable);
 
     // Act
-    const result = await retryTransient(attempt, {
-      settings,
-      clock,
-      deadline: clock.now() + 60_000,
-      requestTimeoutMs: 5000,
-    });
+    const result = await retryTransient(attempt, retryOptions(clock));
 
     // Assess
     expect(result).toBe('written');
@@ -55,12 +74,10 @@ describe('Function: retryTransient', () => {
     };
 
     // Act
-    const failure = await retryTransient(attempt, {
-      settings,
-      clock,
-      deadline: clock.now() + 400,
-      requestTimeoutMs: 5000,
-    }).catch((error: unknown) => error);
+    const failure = await retryTransient(
+      attempt,
+      retryOptions(clock, { deadline: clock.now() + 400 }),
+    ).catch((error: unknown) => error);
 
     // Assess
     expect(failure).toMatchObject({ failureClass: 'transient', code: 'postgres-error' });
@@ -71,117 +88,81 @@ describe('Function: retryTransient', () => {
   it('does not retry data or other failures', async () => {
     // Prepare
     const clock = fakeClock(0.5);
-    let calls = 0;
-    const attempt = async () => {
-      calls += 1;
-      throw new HasuraRequestError('data', 'constraint-violation', 'Uniqueness violation');
-    };
+    const counted = failingAttempt(
+      Number.POSITIVE_INFINITY,
+      () => new HasuraRequestError('data', 'constraint-violation', 'Uniqueness violation'),
+    );
 
     // Act
-    const failure = await retryTransient(attempt, {
-      settings,
-      clock,
-      deadline: clock.now() + 60_000,
-      requestTimeoutMs: 5000,
-    }).catch((error: unknown) => error);
+    const failure = await retryTransient(counted.attempt, retryOptions(clock)).catch(
+      (error: unknown) => error,
+    );
 
     // Assess
     expect(failure).toMatchObject({ failureClass: 'data' });
-    expect(calls).toBe(1);
+    expect(counted.calls).toBe(1);
     expect(clock.slept).toEqual([]);
   });
 
   it('stops after the maximum number of attempts', async () => {
     // Prepare
     const clock = fakeClock(0);
-    let calls = 0;
-    const attempt = async () => {
-      calls += 1;
-      throw unavailable();
-    };
+    const counted = failingAttempt(Number.POSITIVE_INFINITY, unavailable);
 
     // Act
-    await retryTransient(attempt, {
-      settings: { ...settings, maxAttempts: 3 },
-      clock,
-      deadline: clock.now() + 60_000,
-      requestTimeoutMs: 5000,
-    }).catch(() => undefined);
+    await retryTransient(
+      counted.attempt,
+      retryOptions(clock, { settings: { ...settings, maxAttempts: 3 } }),
+    ).catch(() => undefined);
 
     // Assess
-    expect(calls).toBe(3);
+    expect(counted.calls).toBe(3);
   });
 
   it('retries an ambiguous database error a bounded number of times with backoff', async () => {
     // Prepare
     const clock = fakeClock(0.5);
-    let calls = 0;
-    const attempt = async () => {
-      calls += 1;
-      throw new HasuraRequestError('ambiguous', 'unexpected', 'database query error');
-    };
+    const counted = failingAttempt(Number.POSITIVE_INFINITY, ambiguous);
 
     // Act
-    const failure = await retryTransient(attempt, {
-      settings,
-      clock,
-      deadline: clock.now() + 60_000,
-      requestTimeoutMs: 5000,
-    }).catch((error: unknown) => error);
+    const failure = await retryTransient(counted.attempt, retryOptions(clock)).catch(
+      (error: unknown) => error,
+    );
 
     // Assess
     expect(failure).toMatchObject({ failureClass: 'ambiguous', code: 'unexpected' });
-    expect(calls).toBe(AMBIGUOUS_MAX_ATTEMPTS);
-    expect(calls).toBeLessThan(settings.maxAttempts);
+    expect(counted.calls).toBe(AMBIGUOUS_MAX_ATTEMPTS);
+    expect(counted.calls).toBeLessThan(settings.maxAttempts);
     expect(clock.slept).toEqual([50, 100]);
   });
 
   it('succeeds when an ambiguous database error passes before the attempts run out', async () => {
     // Prepare
     const clock = fakeClock(0.5);
-    let calls = 0;
-    const attempt = async () => {
-      calls += 1;
-      if (calls < AMBIGUOUS_MAX_ATTEMPTS) {
-        throw new HasuraRequestError('ambiguous', 'unexpected', 'database query error');
-      }
-      return 'written';
-    };
+    const counted = failingAttempt(AMBIGUOUS_MAX_ATTEMPTS - 1, ambiguous);
 
     // Act
-    const result = await retryTransient(attempt, {
-      settings,
-      clock,
-      deadline: clock.now() + 60_000,
-      requestTimeoutMs: 5000,
-    });
+    const result = await retryTransient(counted.attempt, retryOptions(clock));
 
     // Assess
     expect(result).toBe('written');
-    expect(calls).toBe(AMBIGUOUS_MAX_ATTEMPTS);
+    expect(counted.calls).toBe(AMBIGUOUS_MAX_ATTEMPTS);
   });
 
   it('stops retrying an ambiguous error before the deadline', async () => {
     // Prepare
     const clock = fakeClock(0.99);
     const deadline = clock.now() + 120;
-    let calls = 0;
-    const attempt = async () => {
-      calls += 1;
-      throw new HasuraRequestError('ambiguous', 'unexpected', 'database query error');
-    };
+    const counted = failingAttempt(Number.POSITIVE_INFINITY, ambiguous);
 
     // Act
-    const failure = await retryTransient(attempt, {
-      settings,
-      clock,
-      deadline,
-      requestTimeoutMs: 5000,
-    }).catch((error: unknown) => error);
+    const failure = await retryTransient(counted.attempt, retryOptions(clock, { deadline })).catch(
+      (error: unknown) => error,
+    );
 
     // Assess
     expect(failure).toMatchObject({ failureClass: 'ambiguous' });
-    expect(calls).toBe(1);
+    expect(counted.calls).toBe(1);
     expect(clock.now()).toBeLessThanOrEqual(deadline);
   });
 });
