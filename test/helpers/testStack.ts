@@ -1,5 +1,5 @@
-import pg from 'pg';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.js';
+import { testDatabase } from './testDatabase.js';
 
 /** A local stack for one test file, on PGlite or (when `DATABASE_URL` is set) PostgreSQL. */
 export interface TestStack {
@@ -12,16 +12,6 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-const dropSchema = async (databaseUrl: string, schema: string): Promise<void> => {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-};
-
 /**
  * Starts the local stack for a test file: moto on a free port, the engine on PGlite or, when
  * `DATABASE_URL` is set (CI runs the suite both ways), on that PostgreSQL in a schema of its own
@@ -33,9 +23,8 @@ export const startTestStack = async (
   name: string,
   options: LocalStackOptions = {},
 ): Promise<TestStack> => {
-  const databaseUrl = process.env.DATABASE_URL;
-  const schema = databaseUrl === undefined ? 'public' : `it_${name}_${process.pid}`;
-  if (databaseUrl !== undefined) await dropSchema(databaseUrl, schema);
+  const { databaseUrl, schema, drop } = testDatabase(name);
+  await drop();
   const stack = await startLocalStack({
     logLevel: 'SILENT',
     ...(databaseUrl === undefined ? {} : { databaseUrl, databaseSchema: schema }),
@@ -49,7 +38,7 @@ export const startTestStack = async (
     sql: (text, params) => engine.sql(text, params),
     async stop() {
       await stack.stop();
-      if (databaseUrl !== undefined) await dropSchema(databaseUrl, schema);
+      await drop();
     },
   };
 };

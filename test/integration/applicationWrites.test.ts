@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import pg from 'pg';
 import { type HasuraEngine, startHasuraEngine } from '../../engine/src/server.js';
 import {
   compileColumnMap,
@@ -10,6 +9,7 @@ import { createUserUpsert, type UserUpsert } from '../../services/user-sync/crea
 import { createAdminSecretProvider } from '../../shared/hasuraClient/adminSecretProvider.js';
 import { createHasuraClient } from '../../shared/hasuraClient/createHasuraClient.js';
 import { RedactedSecret } from '../../shared/hasuraClient/RedactedSecret.js';
+import { testDatabase } from '../helpers/testDatabase.js';
 
 // Starting the engine (PGlite or PostgreSQL, migrations, metadata) takes seconds on a busy machine.
 jest.setTimeout(60_000);
@@ -34,8 +34,7 @@ const secondsFromNow = (seconds: number): string =>
  * mutations and the consumer's two write modes, as the consumer sends them.
  */
 describe('Function: users_newest_wins and users_record_application_writes (migration 1796165068923)', () => {
-  const databaseUrl = process.env.DATABASE_URL;
-  const schema = databaseUrl === undefined ? 'public' : `it_app_writes_${process.pid}`;
+  const { databaseUrl, schema, drop: dropSchema } = testDatabase('app_writes');
   let engine: HasuraEngine;
   let guard: UserUpsert;
   let where: UserUpsert;
@@ -64,17 +63,6 @@ describe('Function: users_newest_wins and users_record_application_writes (migra
         [id],
       )
     )[0];
-
-  const dropSchema = async (): Promise<void> => {
-    if (databaseUrl === undefined) return;
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end();
-    }
-  };
 
   beforeAll(async () => {
     await dropSchema();
