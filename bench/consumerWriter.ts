@@ -3,6 +3,7 @@ import { composeUserSync, USER_SYNC_SERVICE } from '../services/user-sync/compos
 import type { UserSyncHandler } from '../services/user-sync/createUserSyncHandler.js';
 import { createMetrics } from '../shared/observability.js';
 import { pipeline } from '../shared/pipeline.js';
+import { lambdaContext } from '../test/helpers/lambdaContexts.js';
 import { chunk, runWithConcurrency, startStopwatch } from './benchStats.js';
 import { BENCH_USER_POOL_ID } from './loginStream.js';
 
@@ -104,12 +105,9 @@ export const runConsumer = async (
   const pass = async (input: readonly SQSRecord[]): Promise<SQSRecord[]> => {
     const failed: SQSRecord[] = [];
     await runWithConcurrency(chunk(input, options.batchSize), options.inFlight, async (batch) => {
-      const deadline = Date.now() + timeoutMs;
+      const context = lambdaContext(timeoutMs);
       const started = performance.now();
-      const response = await consumer.handler(
-        { Records: batch },
-        { getRemainingTimeInMillis: () => deadline - Date.now() },
-      );
+      const response = await consumer.handler({ Records: batch }, context);
       consumer.flushMetrics();
       batchMs.push(performance.now() - started);
       for (const failure of response.batchItemFailures) {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   composePostAuthentication,
@@ -6,6 +5,7 @@ import {
 } from '../services/post-authentication/compose.js';
 import { createMetrics } from '../shared/observability.js';
 import { pipeline } from '../shared/pipeline.js';
+import { lambdaContext } from '../test/helpers/lambdaContexts.js';
 import { type LatencySummary, round, summarize } from './benchStats.js';
 import { postAuthenticationEvent } from './cognitoTriggerEvent.js';
 import { type FakeBehaviour, startFakeAwsEndpoint } from './fakeAwsEndpoint.js';
@@ -92,11 +92,7 @@ export const benchPostAuthentication = async (scale: number): Promise<PostAuthRe
   const ownMs: number[] = [];
   const invoke = async (n: number): Promise<number> => {
     sendMs = 0;
-    const deadline = Date.now() + timeoutMs;
-    const context = {
-      awsRequestId: randomUUID(),
-      getRemainingTimeInMillis: () => deadline - Date.now(),
-    };
+    const context = lambdaContext(timeoutMs);
     const started = performance.now();
     await handler(postAuthenticationEvent(n), context);
     // What the logMetrics middleware does after each invocation (the output is disabled).

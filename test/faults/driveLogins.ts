@@ -4,6 +4,7 @@ import { postAuthenticationEvent } from '../../bench/cognitoTriggerEvent.js';
 import { BENCH_USER_POOL_ID, seededRandom, subOf } from '../../bench/loginStream.js';
 import { loginEventId } from '../../services/post-authentication/loginEventDetail.js';
 import type { PostAuthenticationHandler } from '../../services/post-authentication/postAuthentication.js';
+import { lambdaContext } from '../helpers/lambdaContexts.js';
 
 /** Options of {@link driveLogins}. */
 export interface DriveLoginsOptions {
@@ -80,12 +81,8 @@ export const driveLogins = async (
         if (gap < 2) await sleep(2 - gap + 1);
         lastStart.set(n, Date.now());
         const awsRequestId = randomUUID();
-        const deadline = Date.now() + 3000;
         const invocationStart = performance.now();
-        await handler(postAuthenticationEvent(n), {
-          awsRequestId,
-          getRemainingTimeInMillis: () => deadline - Date.now(),
-        });
+        await handler(postAuthenticationEvent(n), lambdaContext(3000, awsRequestId));
         handlerMs.push(performance.now() - invocationStart);
         newest.set(subOf(n), { eventId: loginEventId(BENCH_USER_POOL_ID, subOf(n), awsRequestId) });
         done += 1;

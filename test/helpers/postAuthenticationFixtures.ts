@@ -1,6 +1,6 @@
 /**
  * Factories shared by the post-authentication tests: the Cognito fixture, a config, a silent
- * logger, metrics and a fake Lambda context.
+ * logger, metrics and the trigger's Lambda context.
  */
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -8,6 +8,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { jest } from '@jest/globals';
 import type { Context, PostAuthenticationTriggerEvent } from 'aws-lambda';
 import type { PostAuthenticationConfig } from '../../services/post-authentication/config.js';
+import { runtimeContext } from './lambdaContexts.js';
 
 const FIXTURE = new URL('../fixtures/cognito/postAuthentication.json', import.meta.url);
 
@@ -37,24 +38,9 @@ export const silentLogger = (): Logger => new Logger({ serviceName: 'test', logL
 /** Powertools metrics that are never flushed (tests spy on `addMetric`). */
 export const testMetrics = (): Metrics => new Metrics({ namespace: 'Test', serviceName: 'test' });
 
-/** A Lambda context as the runtime passes it. */
-export const lambdaContext = (
-  awsRequestId = 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  remainingMs = 3000,
-): Context => ({
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'post-authentication',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:post-authentication',
-  memoryLimitInMB: '256',
-  awsRequestId,
-  logGroupName: '/aws/lambda/post-authentication',
-  logStreamName: '2026/11/26/[$LATEST]abcdef',
-  getRemainingTimeInMillis: () => remainingMs,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+/** A post-authentication trigger's Lambda context, as the runtime passes it. */
+export const triggerContext = (awsRequestId?: string, remainingMs?: number): Context =>
+  runtimeContext({ functionName: 'post-authentication', awsRequestId, remainingMs });
 
 /** Spies on every log method of `logger`; `text()` is everything logged, to search for leaks. */
 export const captureLogs = (logger: Logger) => {

@@ -59,9 +59,3 @@ export const recordingMetrics = (): ServiceMetrics & {
     },
   };
 };
-
-/** A Lambda context with a fixed time budget from now. */
-export const lambdaContext = (budgetMs: number): { getRemainingTimeInMillis(): number } => {
-  const end = Date.now() + budgetMs;
-  return { getRemainingTimeInMillis: () => Math.max(0, end - Date.now()) };
-};

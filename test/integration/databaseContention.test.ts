@@ -6,7 +6,8 @@ import { composeUserSync } from '../../services/user-sync/compose.js';
 import type { UserSyncHandler } from '../../services/user-sync/createUserSyncHandler.js';
 import { systemClock } from '../../services/user-sync/retryTransient.js';
 import { loginRecords, sqsEvent, userDetail } from '../fixtures/sqs/sqsFactories.js';
-import { lambdaContext, recordingLogger, recordingMetrics } from '../helpers/testDoubles.js';
+import { lambdaContext } from '../helpers/lambdaContexts.js';
+import { recordingLogger, recordingMetrics } from '../helpers/testDoubles.js';
 
 jest.setTimeout(120_000);
 

@@ -15,10 +15,10 @@ import {
 } from '../../../services/post-authentication/createPublishClients.js';
 import { MetricName } from '../../../shared/metricNames.js';
 import {
-  lambdaContext,
   postAuthenticationEvent,
   silentLogger,
   testMetrics,
+  triggerContext,
 } from '../../helpers/postAuthenticationFixtures.js';
 
 type Reply = (request: IncomingMessage, response: ServerResponse) => void;
@@ -187,7 +187,7 @@ describe('Function: createPublishClients', () => {
     });
 
     // Act
-    await handler(postAuthenticationEvent(), lambdaContext());
+    await handler(postAuthenticationEvent(), triggerContext());
 
     // Assess
     expect(fake.targets).toStrictEqual(['AWSEvents.PutEvents', 'AWSEvents.PutEvents']);

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@je
 import type { Context, PostAuthenticationTriggerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  lambdaContext,
   postAuthenticationEvent,
   SECRET_VALUES,
+  triggerContext,
 } from '../../helpers/postAuthenticationFixtures.js';
 
 type Handler = (event: PostAuthenticationTriggerEvent, context: Context) => Promise<unknown>;
@@ -62,7 +62,7 @@ describe('Function: handler', () => {
     const event = postAuthenticationEvent();
 
     // Act
-    const result = await handler(event, lambdaContext('handler-request-1'));
+    const result = await handler(event, triggerContext('handler-request-1'));
 
     // Assess
     expect(result).toBe(event);
@@ -85,7 +85,7 @@ describe('Function: handler', () => {
     sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
 
     // Act
-    await handler(postAuthenticationEvent(), lambdaContext('handler-request-2'));
+    await handler(postAuthenticationEvent(), triggerContext('handler-request-2'));
 
     // Assess
     const lines = output

@@ -9,9 +9,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Context, PostAuthenticationTriggerEvent } from 'aws-lambda';
 import {
-  lambdaContext,
   postAuthenticationEvent,
   SECRET_VALUES,
+  triggerContext,
 } from '../../helpers/postAuthenticationFixtures.js';
 
 const BUDGET_MS = 300;
@@ -98,7 +98,7 @@ describe('Function: handler (endpoints that accept connections and never answer)
 
     // Act
     const startedAt = performance.now();
-    const result = await handler(event, lambdaContext('hanging-endpoints-1'));
+    const result = await handler(event, triggerContext('hanging-endpoints-1'));
     const elapsedMs = performance.now() - startedAt;
 
     // Assess
@@ -122,7 +122,7 @@ describe('Function: handler (endpoints that accept connections and never answer)
     // Act
     for (const requestId of ['warm-1', 'warm-2', 'warm-3']) {
       const startedAt = performance.now();
-      await handler(postAuthenticationEvent(), lambdaContext(requestId));
+      await handler(postAuthenticationEvent(), triggerContext(requestId));
       elapsed.push(performance.now() - startedAt);
     }
 

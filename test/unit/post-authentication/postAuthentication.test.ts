@@ -16,12 +16,12 @@ import {
 import { MetricName } from '../../../shared/metricNames.js';
 import {
   captureLogs,
-  lambdaContext,
   postAuthenticationEvent,
   SECRET_VALUES,
   silentLogger,
   testConfig,
   testMetrics,
+  triggerContext,
 } from '../../helpers/postAuthenticationFixtures.js';
 
 const ACCEPTED: Partial<PutEventsCommandOutput> = {
@@ -79,7 +79,7 @@ describe('Function: createPostAuthenticationHandler', () => {
     const event = postAuthenticationEvent();
 
     // Act
-    const result = await handler(event, lambdaContext());
+    const result = await handler(event, triggerContext());
 
     // Assess
     expect(result).toBe(event);
@@ -115,7 +115,7 @@ describe('Function: createPostAuthenticationHandler', () => {
     const event = postAuthenticationEvent();
 
     // Act
-    const result = await handler(event, lambdaContext());
+    const result = await handler(event, triggerContext());
 
     // Assess
     expect(result).toBe(event);
@@ -144,7 +144,7 @@ describe('Function: createPostAuthenticationHandler', () => {
     const { handler, metricNames } = setup();
 
     // Act
-    await handler(postAuthenticationEvent(), lambdaContext());
+    await handler(postAuthenticationEvent(), triggerContext());
 
     // Assess
     expect(eventBridgeMock).toHaveReceivedCommandTimes(PutEventsCommand, 2);
@@ -158,7 +158,7 @@ describe('Function: createPostAuthenticationHandler', () => {
     const { handler, metricNames } = setup();
 
     // Act
-    await handler(postAuthenticationEvent(), lambdaContext());
+    await handler(postAuthenticationEvent(), triggerContext());
 
     // Assess
     expect(eventBridgeMock).toHaveReceivedCommandTimes(PutEventsCommand, 2);
@@ -179,7 +179,7 @@ describe('Function: createPostAuthenticationHandler', () => {
     const { handler, logs, metricNames } = setup();
 
     // Act
-    await handler(postAuthenticationEvent(), lambdaContext());
+    await handler(postAuthenticationEvent(), triggerContext());
 
     // Assess
     expect(sqsMock).toHaveReceivedCommandTimes(SendMessageCommand, 1);
@@ -198,7 +198,7 @@ describe('Function: createPostAuthenticationHandler', () => {
 
     // Act
     const startedAt = Date.now();
-    const result = await handler(event, lambdaContext());
+    const result = await handler(event, triggerContext());
     const elapsedMs = Date.now() - startedAt;
 
     // Assess
@@ -217,7 +217,7 @@ describe('Function: createPostAuthenticationHandler', () => {
     const event = postAuthenticationEvent();
 
     // Act
-    const result = await handler(event, lambdaContext());
+    const result = await handler(event, triggerContext());
 
     // Assess
     expect(result).toBe(event);
@@ -241,7 +241,7 @@ describe('Function: createPostAuthenticationHandler', () => {
 
     // Act
     const startedAt = Date.now();
-    const result = await handler(event, lambdaContext());
+    const result = await handler(event, triggerContext());
     const elapsedMs = Date.now() - startedAt;
 
     // Assess
@@ -258,7 +258,7 @@ describe('Function: createPostAuthenticationHandler', () => {
 
     // Act
     const startedAt = Date.now();
-    await handler(postAuthenticationEvent(), lambdaContext('r-1', 400));
+    await handler(postAuthenticationEvent(), triggerContext('r-1', 400));
     const elapsedMs = Date.now() - startedAt;
 
     // Assess
@@ -273,7 +273,7 @@ describe('Function: createPostAuthenticationHandler', () => {
     const untouched = structuredClone(event);
 
     // Act
-    const result = await handler(event, lambdaContext());
+    const result = await handler(event, triggerContext());
 
     // Assess
     expect(result).toBe(event);
@@ -317,7 +317,7 @@ describe('Function: createPostAuthenticationHandler', () => {
     const { handler } = setup({ publishedAttributes: ['email', 'custom:tenant', 'nickname'] });
 
     // Act
-    await handler(postAuthenticationEvent(), lambdaContext());
+    await handler(postAuthenticationEvent(), triggerContext());
 
     // Assess
     const expected = { email: 'jane.doe@example.com', 'custom:tenant': 'acme' };
@@ -341,8 +341,8 @@ describe('Function: createPostAuthenticationHandler', () => {
     delete (noSub.request.userAttributes as Record<string, string | undefined>).sub;
 
     // Act
-    await handler(postAuthenticationEvent(), lambdaContext());
-    await handler(noSub, lambdaContext());
+    await handler(postAuthenticationEvent(), triggerContext());
+    await handler(noSub, triggerContext());
 
     // Assess
     const text = logs.text();
@@ -356,9 +356,9 @@ describe('Function: createPostAuthenticationHandler', () => {
     const { handler } = setup();
 
     // Act
-    await handler(postAuthenticationEvent(), lambdaContext('request-1'));
-    await handler(postAuthenticationEvent(), lambdaContext('request-1'));
-    await handler(postAuthenticationEvent(), lambdaContext('request-2'));
+    await handler(postAuthenticationEvent(), triggerContext('request-1'));
+    await handler(postAuthenticationEvent(), triggerContext('request-1'));
+    await handler(postAuthenticationEvent(), triggerContext('request-2'));
 
     // Assess
     const ids = eventBridgeMock
@@ -401,7 +401,7 @@ describe('Function: createPostAuthenticationHandler', () => {
     const event = postAuthenticationEvent();
 
     // Act
-    const result = await handler(event, lambdaContext());
+    const result = await handler(event, triggerContext());
 
     // Assess
     expect(result).toBe(event);

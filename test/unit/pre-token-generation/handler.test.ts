@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Context } from 'aws-lambda';
+import { runtimeContext } from '../../helpers/lambdaContexts.js';
 import { loadTokenEvent, v2Claims, withGroups } from './tokenEvents.js';
 
-const context: Context = {
-  callbackWaitsForEmptyEventLoop: false,
+const context = runtimeContext({
   functionName: 'pre-token-generation',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:pre-token-generation',
-  memoryLimitInMB: '256',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/pre-token-generation',
-  logStreamName: '2026/11/26/[$LATEST]abcdef',
-  getRemainingTimeInMillis: () => 3000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+});
 
 const variables = {
   HASURA_ADMIN_GROUPS: 'Administrators',

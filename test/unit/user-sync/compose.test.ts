@@ -4,7 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { composeUserSync } from '../../../services/user-sync/compose.js';
 import type { HasuraHttpRequest } from '../../../shared/hasuraClient/httpTransport.js';
 import { envelopeBody, sqsEvent, sqsRecord, userDetail } from '../../fixtures/sqs/sqsFactories.js';
-import { lambdaContext, recordingLogger, recordingMetrics } from '../../helpers/testDoubles.js';
+import { lambdaContext } from '../../helpers/lambdaContexts.js';
+import { recordingLogger, recordingMetrics } from '../../helpers/testDoubles.js';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-AbC123';
 

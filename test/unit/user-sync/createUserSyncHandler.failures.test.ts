@@ -14,7 +14,7 @@ import {
   objectsOf,
   type Responder,
 } from '../../helpers/fakeHasuraServer.js';
-import { lambdaContext } from '../../helpers/testDoubles.js';
+import { lambdaContext } from '../../helpers/lambdaContexts.js';
 import { useFakeHasura } from '../../helpers/useFakeHasura.js';
 import { ADMIN_SECRET, consumerFor } from '../../helpers/userSyncHarness.js';
 

@@ -8,7 +8,7 @@ import {
   userDetail,
 } from '../../fixtures/sqs/sqsFactories.js';
 import { objectsOf, requestAt } from '../../helpers/fakeHasuraServer.js';
-import { lambdaContext } from '../../helpers/testDoubles.js';
+import { lambdaContext } from '../../helpers/lambdaContexts.js';
 import { useFakeHasura } from '../../helpers/useFakeHasura.js';
 import { ADMIN_SECRET, consumerFor } from '../../helpers/userSyncHarness.js';
 

@@ -7,7 +7,7 @@ import {
   userDetail,
 } from '../../fixtures/sqs/sqsFactories.js';
 import { type FakeHasura, objectsOf, requestAt } from '../../helpers/fakeHasuraServer.js';
-import { lambdaContext } from '../../helpers/testDoubles.js';
+import { lambdaContext } from '../../helpers/lambdaContexts.js';
 import { useFakeHasura } from '../../helpers/useFakeHasura.js';
 import { consumerFor } from '../../helpers/userSyncHarness.js';
 

@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Context } from 'aws-lambda';
 import { loginRecords, sqsEvent, userDetail } from '../../fixtures/sqs/sqsFactories.js';
 import { type FakeHasura, insertedAll, startFakeHasura } from '../../helpers/fakeHasuraServer.js';
+import { runtimeContext } from '../../helpers/lambdaContexts.js';
 import { ADMIN_SECRET } from '../../helpers/userSyncHarness.js';
 
-const context: Context = {
-  callbackWaitsForEmptyEventLoop: false,
+const context = runtimeContext({
   functionName: 'user-sync',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:user-sync',
-  memoryLimitInMB: '512',
   awsRequestId: '5d2f2a1e-0b7c-4c1e-9f7a-2f1b3c4d5e6f',
-  logGroupName: '/aws/lambda/user-sync',
-  logStreamName: '2026/11/26/[$LATEST]abcdef',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+  remainingMs: 30_000,
+  memoryLimitInMB: '512',
+});
 
 describe('Function: handler', () => {
   const saved = { ...process.env };

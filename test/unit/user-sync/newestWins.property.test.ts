@@ -5,7 +5,8 @@ import { type HasuraEngine, startHasuraEngine } from '../../../engine/src/server
 import { composeUserSync } from '../../../services/user-sync/compose.js';
 import type { UserAuthenticatedV1 } from '../../../shared/events/userAuthenticated.js';
 import { envelopeBody, sqsEvent, sqsRecord, userDetail } from '../../fixtures/sqs/sqsFactories.js';
-import { lambdaContext, recordingLogger, recordingMetrics } from '../../helpers/testDoubles.js';
+import { lambdaContext } from '../../helpers/lambdaContexts.js';
+import { recordingLogger, recordingMetrics } from '../../helpers/testDoubles.js';
 
 jest.setTimeout(120_000);
 
