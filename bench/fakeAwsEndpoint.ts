@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenOnLoopback } from '../test/helpers/loopbackServer.js';
 
 /** How the fake answers one kind of call. */
 export interface FakeBehaviour {
@@ -104,7 +104,6 @@ export const startFakeAwsEndpoint = async (): Promise<FakeAwsEndpoint> => {
   const behaviours = new Map<string, FakeBehaviour>();
   const throttled = new Map<string, number>();
   const calls: FakeCalls = { received: new Map(), accepted: new Map() };
-  const sockets = new Set<Socket>();
 
   const server = createServer(async (request, response) => {
     const operation = String(request.headers['x-amz-target'] ?? 'unknown');
@@ -136,13 +135,7 @@ export const startFakeAwsEndpoint = async (): Promise<FakeAwsEndpoint> => {
     answer(response, 200, successBody(operation, input, behaviour.failEntries === true), json10);
   });
   server.keepAliveTimeout = 30_000;
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const { port, stop } = await listenOnLoopback(server);
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -156,9 +149,6 @@ export const startFakeAwsEndpoint = async (): Promise<FakeAwsEndpoint> => {
       calls.accepted.clear();
       throttled.clear();
     },
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop,
   };
 };

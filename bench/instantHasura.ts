@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenOnLoopback } from '../test/helpers/loopbackServer.js';
 
 /** A GraphQL endpoint that answers every insert at once ({@link startInstantHasura}). */
 export interface InstantHasura {
@@ -62,7 +62,6 @@ export const cannedInsertAnswer = (body: string): string => {
  */
 export const startInstantHasura = async (): Promise<InstantHasura> => {
   let requests = 0;
-  const sockets = new Set<Socket>();
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -77,19 +76,10 @@ export const startInstantHasura = async (): Promise<InstantHasura> => {
     });
   });
   server.keepAliveTimeout = 60_000;
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const { port, stop } = await listenOnLoopback(server);
   return {
     graphqlUrl: `http://127.0.0.1:${port}/v1/graphql`,
     requestCount: () => requests,
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop,
   };
 };

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopbackServer.js';
 
 /** A request the fake Hasura received. */
 export interface ReceivedRequest {
@@ -34,7 +34,6 @@ export interface FakeHasura {
 export const startFakeHasura = async (initial: Responder): Promise<FakeHasura> => {
   let responder = initial;
   const requests: ReceivedRequest[] = [];
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -68,22 +67,16 @@ export const startFakeHasura = async (initial: Responder): Promise<FakeHasura> =
       }
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}/v1/graphql`,
+    url: `http://127.0.0.1:${listener.port}/v1/graphql`,
     requests,
     respondWith(next) {
       responder = next;
     },
     async stop() {
       for (const timer of timers) clearTimeout(timer);
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listener.stop();
     },
   };
 };

@@ -8,6 +8,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { Context, PostAuthenticationTriggerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { captureProcessOutput } from '../../helpers/captureProcessOutput.js';
 import {
   postAuthenticationEvent,
   SECRET_VALUES,
@@ -34,12 +35,7 @@ describe('Function: handler', () => {
       // An operator turning on event logging must not put attribute values in the logs.
       POWERTOOLS_LOGGER_LOG_EVENT: 'true',
     });
-    const keep = (chunk: string | Uint8Array): boolean => {
-      output.push(String(chunk));
-      return true;
-    };
-    jest.spyOn(process.stdout, 'write').mockImplementation(keep);
-    jest.spyOn(process.stderr, 'write').mockImplementation(keep);
+    captureProcessOutput(output);
     ({ handler } = await import('../../../services/post-authentication/handler.js'));
   });
 

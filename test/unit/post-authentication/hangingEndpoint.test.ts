@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Context, PostAuthenticationTriggerEvent } from 'aws-lambda';
+import { captureProcessOutput } from '../../helpers/captureProcessOutput.js';
 import {
   postAuthenticationEvent,
   SECRET_VALUES,
@@ -76,12 +77,7 @@ describe('Function: handler (endpoints that accept connections and never answer)
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
     // Logs and EMF metrics go to stdout and stderr: keep them, to check that nothing leaks.
-    const keep = (chunk: string | Uint8Array): boolean => {
-      output.push(String(chunk));
-      return true;
-    };
-    jest.spyOn(process.stdout, 'write').mockImplementation(keep);
-    jest.spyOn(process.stderr, 'write').mockImplementation(keep);
+    captureProcessOutput(output);
     ({ handler } = await import('../../../services/post-authentication/handler.js'));
   });
 
