@@ -5,9 +5,7 @@ import {
   DEFAULT_PUBLISHED_ATTRIBUTES,
 } from '../../shared/events/userAuthenticated.js';
 import { pipeline } from '../../shared/pipeline.js';
-
-/** Smallest and largest accepted `PUBLISH_BUDGET_MS` (Cognito gives a trigger 5 s in all). */
-export const PUBLISH_BUDGET_RANGE = { min: 50, max: 4000 } as const;
+import { PUBLISH_BUDGET_RANGE } from './publishBudget.js';
 
 /** Configuration of the post-authentication trigger, read once at cold start. */
 export interface PostAuthenticationConfig {

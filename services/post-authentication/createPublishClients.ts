@@ -1,6 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { PUBLISH_MAX_ATTEMPTS, publishTimeouts } from './publishBudget.js';
 
 /** The two clients the trigger publishes with. Create them once per container. */
 export interface PublishClients {
@@ -9,33 +10,6 @@ export interface PublishClients {
   /** Sends the fallback message to the sync queue (SendMessage). */
   readonly sqs: SQSClient;
 }
-
-/** Per-attempt HTTP timeouts derived from the publish budget. */
-export interface PublishTimeouts {
-  /** Milliseconds to open the TCP (and TLS) connection. */
-  readonly connectionTimeoutMs: number;
-  /** Milliseconds from sending the request to the end of the response. */
-  readonly requestTimeoutMs: number;
-}
-
-/**
- * SDK attempts per call: one retry for throttling and transient errors. More would not fit the
- * budget, and the fallback is a better second chance than a third attempt at the same endpoint.
- */
-export const PUBLISH_MAX_ATTEMPTS = 2;
-
-/**
- * Per-attempt timeouts for a publish budget. EventBridge gets 60 % of the budget (see
- * `publishLoginEvent.ts`); a hung first attempt must time out early enough for the SDK's one
- * retry to run inside that share, hence a quarter of the budget per request.
- *
- * @example
- * publishTimeouts(1000); // { connectionTimeoutMs: 200, requestTimeoutMs: 250 }
- */
-export const publishTimeouts = (budgetMs: number): PublishTimeouts => ({
-  connectionTimeoutMs: Math.max(20, Math.round(budgetMs * 0.2)),
-  requestTimeoutMs: Math.max(30, Math.round(budgetMs * 0.25)),
-});
 
 /** An endpoint per client; a missing one falls back to the SDK's own configuration. */
 export interface PublishEndpoints {

@@ -7,19 +7,8 @@ import type { ServiceLogger, ServiceMetrics } from '../../shared/observabilityPo
 import type { PostAuthenticationConfig } from './config.js';
 import type { PublishClients } from './createPublishClients.js';
 import { buildLoginEventDetail } from './loginEventDetail.js';
+import { publishDeadline } from './publishBudget.js';
 import { type PublishOutcome, publishLoginEvent } from './publishLoginEvent.js';
-
-/**
- * Milliseconds kept back from the Lambda's remaining time, so the handler returns (and the
- * metrics are flushed) before the function's own timeout even with a short timeout configured.
- */
-export const LAMBDA_TIMEOUT_RESERVE_MS = 250;
-
-/**
- * Milliseconds of the budget kept for what follows the last deadline (aborting the request,
- * counting the metric, logging), so the handler returns within the budget, not just after it.
- */
-export const BUDGET_FINISH_RESERVE_MS = 25;
 
 /** What the trigger is built from (`composePostAuthentication` wires it; unit tests pass their own). */
 export interface PostAuthenticationDeps {
@@ -92,11 +81,11 @@ export const createPostAuthenticationHandler = (
 
   const run = async (event: unknown, context: TriggerContext | undefined): Promise<void> => {
     const startedAt = now();
-    const remainingMs = context?.getRemainingTimeInMillis?.();
-    const budgetMs =
-      remainingMs === undefined
-        ? config.budgetMs
-        : Math.max(0, Math.min(config.budgetMs, remainingMs - LAMBDA_TIMEOUT_RESERVE_MS));
+    const { budgetMs, deadlineAt } = publishDeadline(
+      startedAt,
+      config.budgetMs,
+      context?.getRemainingTimeInMillis?.(),
+    );
     const awsRequestId = context?.awsRequestId;
 
     let detail: UserAuthenticatedV1;
@@ -128,7 +117,7 @@ export const createPostAuthenticationHandler = (
         logger,
         now,
       },
-      startedAt + Math.max(0, budgetMs - BUDGET_FINISH_RESERVE_MS),
+      deadlineAt,
     );
     count(METRIC_OF_OUTCOME[outcome.kind]);
     const fields = { ...logKeys(detail, awsRequestId), elapsedMs: now() - startedAt, budgetMs };

@@ -13,13 +13,8 @@ import {
   PublishTimeoutError,
   RETRYABLE_ENTRY_ERROR_CODES,
 } from './errors.js';
+import { eventBridgeDeadline } from './publishBudget.js';
 import { withDeadline } from './withDeadline.js';
-
-/**
- * Share of the budget EventBridge may use; the rest is kept for the SQS fallback, so a bus that
- * accepts connections and never answers still leaves the fallback time to run.
- */
-export const EVENTBRIDGE_BUDGET_SHARE = 0.6;
 
 /** PutEvents calls per sign-in: the first, plus one retry of an entry rejected as transient. */
 export const MAX_PUT_EVENTS_CALLS = 2;
@@ -101,10 +96,10 @@ const putEvents = async (
 };
 
 /**
- * Publishes one login event within `deadlineAt`: PutEvents to the bus (up to
- * {@link EVENTBRIDGE_BUDGET_SHARE} of the remaining time), and when that fails, times out or the
- * entry is rejected, SendMessage of the EventBridge-shaped envelope to the sync queue in the
- * time left. Never throws; the outcome says which path worked.
+ * Publishes one login event within `deadlineAt`: PutEvents to the bus (until
+ * {@link eventBridgeDeadline}, EventBridge's share of the remaining time), and when that fails,
+ * times out or the entry is rejected, SendMessage of the EventBridge-shaped envelope to the sync
+ * queue in the time left. Never throws; the outcome says which path worked.
  */
 export const publishLoginEvent = async (
   detail: UserAuthenticatedV1,
@@ -112,11 +107,13 @@ export const publishLoginEvent = async (
   deadlineAt: number,
 ): Promise<PublishOutcome> => {
   const startedAt = targets.now();
-  const eventBridgeDeadline =
-    startedAt + Math.floor((deadlineAt - startedAt) * EVENTBRIDGE_BUDGET_SHARE);
   let eventBridgeError: unknown;
   try {
-    const putEventsCalls = await putEvents(detail, targets, eventBridgeDeadline);
+    const putEventsCalls = await putEvents(
+      detail,
+      targets,
+      eventBridgeDeadline(startedAt, deadlineAt),
+    );
     return { kind: 'published', putEventsCalls };
   } catch (error) {
     eventBridgeError = error;

@@ -8,11 +8,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { composePostAuthentication } from '../../../services/post-authentication/compose.js';
+import { createPublishClients } from '../../../services/post-authentication/createPublishClients.js';
 import {
-  createPublishClients,
   PUBLISH_MAX_ATTEMPTS,
   publishTimeouts,
-} from '../../../services/post-authentication/createPublishClients.js';
+} from '../../../services/post-authentication/publishBudget.js';
 import { MetricName } from '../../../shared/metricNames.js';
 import {
   postAuthenticationEvent,
