@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import type { PowertoolsLogLevel } from './constructs/SyncFunction.js';
+import type { ServiceLogLevel } from '../shared/observability.js';
 import type {
   CognitoHasuraSyncStackProps,
   PreTokenGenerationVersion,
@@ -98,7 +98,7 @@ export const stackPropsFromContext = (read: ContextReader): CognitoHasuraSyncSta
     publishedAttributes: contextList(read, ContextKey.publishedAttributes),
     publisherRoleArns: contextList(read, ContextKey.publisherRoleArns),
     dlqReplayRoleArns: contextList(read, ContextKey.dlqReplayRoleArns),
-    logLevel: contextString(read, ContextKey.logLevel) as PowertoolsLogLevel | undefined,
+    logLevel: contextString(read, ContextKey.logLevel) as ServiceLogLevel | undefined,
     // RetentionDays' values are the number of days.
     logRetention: logDays as logs.RetentionDays | undefined,
   };

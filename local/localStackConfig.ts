@@ -1,10 +1,8 @@
-import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { type Env, integer, maybeString, optionalString } from '../shared/env.js';
 import { ConfigurationError } from '../shared/errors.js';
+import { SERVICE_LOG_LEVELS } from '../shared/observability.js';
 import { LOCAL_SETTINGS } from './localSettings.js';
 import type { LocalStackOptions } from './stack.js';
-
-const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 
 /**
  * The local stack's options from the environment (what `npm start` and the CLI's `simulate`
@@ -39,11 +37,11 @@ export const loadLocalStackOptions = (env: Env): LocalStackOptions => {
   const databaseUrl = maybeString(env, 'DATABASE_URL');
   const databaseSchema = maybeString(env, 'DATABASE_SCHEMA');
   const logLevel = optionalString(env, 'POWERTOOLS_LOG_LEVEL', 'ERROR').toUpperCase();
-  const level = LOG_LEVELS.find((candidate) => candidate === logLevel);
+  const level = SERVICE_LOG_LEVELS.find((candidate) => candidate === logLevel);
   if (level === undefined) {
     throw new ConfigurationError(
       'POWERTOOLS_LOG_LEVEL',
-      `POWERTOOLS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`,
+      `POWERTOOLS_LOG_LEVEL must be one of ${SERVICE_LOG_LEVELS.join(', ')}, got "${logLevel}"`,
     );
   }
   return {
@@ -60,6 +58,6 @@ export const loadLocalStackOptions = (env: Env): LocalStackOptions => {
       { min: 0, max: 43_200 },
     ),
     env,
-    logLevel: level satisfies LogLevel,
+    logLevel: level,
   };
 };

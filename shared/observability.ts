@@ -4,6 +4,25 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { ServiceLogger, ServiceMetrics } from './observabilityPorts.js';
 import { pipeline } from './pipeline.js';
 
+/**
+ * The log levels the services accept in `POWERTOOLS_LOG_LEVEL`, the one list the stack's
+ * `logLevel` prop and the local stack check against.
+ */
+export const SERVICE_LOG_LEVELS = [
+  'DEBUG',
+  'INFO',
+  'WARN',
+  'ERROR',
+  'CRITICAL',
+  'SILENT',
+] as const satisfies readonly LogLevel[];
+
+/** A level of {@link SERVICE_LOG_LEVELS}. */
+export type ServiceLogLevel = (typeof SERVICE_LOG_LEVELS)[number];
+
+/** The level of a deployed service when none is configured (Powertools' own default). */
+export const DEFAULT_LOG_LEVEL: ServiceLogLevel = 'INFO';
+
 /** Options of {@link createLogger}. */
 export interface CreateLoggerOptions {
   /**

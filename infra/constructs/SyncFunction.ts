@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { DEFAULT_LOG_LEVEL, type ServiceLogLevel } from '../../shared/observability.js';
 import { pipeline } from '../../shared/pipeline.js';
 import { LAMBDA_ESBUILD_OPTIONS, LAMBDA_NODE_OPTIONS } from '../lambdaRuntime.js';
 
@@ -23,9 +24,6 @@ export const REPOSITORY_ROOT = ((): string => {
   }
   return dir;
 })();
-
-/** Log levels Powertools understands. */
-export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 
 /** Properties of {@link SyncFunction}. */
 export interface SyncFunctionProps {
@@ -51,7 +49,7 @@ export interface SyncFunctionProps {
    * `POWERTOOLS_LOG_LEVEL`.
    * @default 'INFO'
    */
-  readonly logLevel?: PowertoolsLogLevel;
+  readonly logLevel?: ServiceLogLevel;
   /**
    * `NODE_OPTIONS` of the function (V8 and Node flags).
    * @default LAMBDA_NODE_OPTIONS - `--enable-source-maps`
@@ -114,7 +112,7 @@ export class SyncFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: pipeline.metricsNamespace,
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? DEFAULT_LOG_LEVEL,
         // Stack traces point at the TypeScript sources through the bundled source maps.
         NODE_OPTIONS: props.nodeOptions ?? LAMBDA_NODE_OPTIONS,
         ...props.environment,

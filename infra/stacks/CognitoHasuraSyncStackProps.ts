@@ -1,9 +1,9 @@
 import type { Duration, StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import type { TokenKind } from '../../services/pre-token-generation/config.js';
+import type { ClaimsFormat, TokenKind } from '../../services/pre-token-generation/config.js';
 import type { SyncWriteMode } from '../../services/user-sync/config.js';
-import type { PowertoolsLogLevel } from '../constructs/SyncFunction.js';
+import type { ServiceLogLevel } from '../../shared/observability.js';
 
 /** Version of the pre-token-generation event Cognito sends. */
 export type PreTokenGenerationVersion = 'V1' | 'V2';
@@ -12,7 +12,7 @@ export type PreTokenGenerationVersion = 'V1' | 'V2';
  * How the pre-token trigger writes the Hasura claims into V2 events (`HASURA_CLAIMS_FORMAT_V2`,
  * Hasura's `claims_format`). V1 events always use `stringified_json`.
  */
-export type HasuraClaimsFormat = 'json' | 'stringified_json';
+export type HasuraClaimsFormat = ClaimsFormat;
 
 /** A token of a V2 pre-token event that can carry the Hasura claims (`id` or `access`). */
 export type HasuraClaimsToken = TokenKind;
@@ -180,7 +180,7 @@ export interface CognitoHasuraSyncStackProps extends StackProps {
    * `POWERTOOLS_LOG_LEVEL` of every function.
    * @default 'INFO'
    */
-  readonly logLevel?: PowertoolsLogLevel;
+  readonly logLevel?: ServiceLogLevel;
   /**
    * Retention of the functions' log groups.
    * @default logs.RetentionDays.ONE_MONTH

@@ -97,8 +97,9 @@ export const preTokenGenerationSettings = (
     ),
     HASURA_ADMIN_GROUPS: list(props.hasuraAdminGroups),
     HASURA_TRUSTED_ROLE_ATTRIBUTES: props.hasuraTrustedRoleAttributes?.join(','),
-    HASURA_CLAIMS_FORMAT_V1: 'stringified_json',
-    HASURA_CLAIMS_FORMAT_V2: props.hasuraClaimsFormatV2 ?? 'json',
+    HASURA_CLAIMS_FORMAT_V1: defaultPreTokenGenerationConfig.claimsFormatV1,
+    HASURA_CLAIMS_FORMAT_V2:
+      props.hasuraClaimsFormatV2 ?? defaultPreTokenGenerationConfig.claimsFormatV2,
     HASURA_CLAIMS_TOKENS_V2: list(props.hasuraClaimsTokensV2),
   });
 

@@ -1,13 +1,17 @@
 import { Duration, type Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { CLAIMS_FORMATS } from '../../services/pre-token-generation/config.js';
 import { DEFAULT_COLUMN_MAP } from '../../services/user-sync/columnMap.js';
 import {
   DEFAULT_SAFETY_MARGIN_MS,
   unpublishedAttributes,
 } from '../../services/user-sync/config.js';
-import { DEFAULT_PUBLISHED_ATTRIBUTES } from '../../shared/events/userAuthenticated.js';
+import {
+  COGNITO_ATTRIBUTE_NAME,
+  DEFAULT_PUBLISHED_ATTRIBUTES,
+} from '../../shared/events/userAuthenticated.js';
+import { SERVICE_LOG_LEVELS } from '../../shared/observability.js';
 import { pipeline } from '../../shared/pipeline.js';
-import type { PowertoolsLogLevel } from '../constructs/SyncFunction.js';
 import type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
 import { validateServiceSettings } from './serviceEnvironments.js';
 
@@ -20,7 +24,6 @@ export class InvalidStackPropsError extends Error {
 }
 
 const USER_POOL_ID = /^([\w-]+)_[0-9a-zA-Z]+$/;
-const LOG_LEVELS: readonly PowertoolsLogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
 /** The retention periods CloudWatch Logs accepts (the numeric values of the enum). */
 const LOG_RETENTION_DAYS = new Set<unknown>(
   Object.values(logs.RetentionDays).filter((value) => typeof value === 'number'),
@@ -64,22 +67,24 @@ export const validateStackProps = (stack: Stack, props: CognitoHasuraSyncStackPr
   }
   consumer(props);
   for (const name of props.publishedAttributes ?? []) {
-    if (!/^[\w:.-]{1,64}$/.test(name)) {
+    if (!COGNITO_ATTRIBUTE_NAME.test(name)) {
       throw new InvalidStackPropsError(
         `publishedAttributes must hold Cognito attribute names (email, custom:tenant, …), got "${name}"`,
       );
     }
   }
   if (props.publishedAttributes !== undefined && props.publishedAttributes.length === 0) {
-    throw new InvalidStackPropsError('publishedAttributes must not be empty; omit it for [email]');
+    throw new InvalidStackPropsError(
+      `publishedAttributes must not be empty; omit it for [${DEFAULT_PUBLISHED_ATTRIBUTES.join(', ')}]`,
+    );
   }
   eventContract(props);
   roleArns('publisherRoleArns', props.publisherRoleArns);
   roleArns('dlqReplayRoleArns', props.dlqReplayRoleArns);
   const format = props.hasuraClaimsFormatV2;
-  if (format !== undefined && format !== 'json' && format !== 'stringified_json') {
+  if (format !== undefined && !CLAIMS_FORMATS.includes(format)) {
     throw new InvalidStackPropsError(
-      `hasuraClaimsFormatV2 must be "json" or "stringified_json", got "${String(format)}"`,
+      `hasuraClaimsFormatV2 must be ${CLAIMS_FORMATS.map((name) => `"${name}"`).join(' or ')}, got "${String(format)}"`,
     );
   }
   // The list reaches the trigger comma-separated: a comma would split one group into two.
@@ -127,9 +132,9 @@ const roleArns = (prop: string, arns: readonly string[] | undefined): void => {
 
 // Context values reach these props unchecked (`-c logLevel=…`), hence the runtime checks.
 const logging = (props: CognitoHasuraSyncStackProps): void => {
-  if (props.logLevel !== undefined && !LOG_LEVELS.includes(props.logLevel)) {
+  if (props.logLevel !== undefined && !SERVICE_LOG_LEVELS.includes(props.logLevel)) {
     throw new InvalidStackPropsError(
-      `logLevel must be one of ${LOG_LEVELS.join(', ')}, got "${String(props.logLevel)}"`,
+      `logLevel must be one of ${SERVICE_LOG_LEVELS.join(', ')}, got "${String(props.logLevel)}"`,
     );
   }
   if (props.logRetention !== undefined && !LOG_RETENTION_DAYS.has(props.logRetention)) {

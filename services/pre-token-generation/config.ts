@@ -8,7 +8,10 @@ import { ADMIN_ROLE, readsAsAdminRole } from './adminRole.js';
  * - `json`: the namespace claim is a JSON object;
  * - `stringified_json`: the namespace claim is a string holding that object as JSON.
  */
-export type ClaimsFormat = 'json' | 'stringified_json';
+export type ClaimsFormat = (typeof CLAIMS_FORMATS)[number];
+
+/** Every {@link ClaimsFormat}, as Hasura names them. */
+export const CLAIMS_FORMATS = ['json', 'stringified_json'] as const;
 
 /** A token a V2/V3 event can customise. */
 export type TokenKind = 'id' | 'access';
@@ -90,13 +93,14 @@ export const defaultPreTokenGenerationConfig: PreTokenGenerationConfig = {
 
 const claimsFormat = (env: Env, name: string, fallback: ClaimsFormat): ClaimsFormat => {
   const value = optionalString(env, name, fallback);
-  if (value !== 'json' && value !== 'stringified_json') {
+  const format = CLAIMS_FORMATS.find((candidate) => candidate === value);
+  if (format === undefined) {
     throw new ConfigurationError(
       name,
-      `${name} must be json or stringified_json (Hasura's claims_format), got "${value}"`,
+      `${name} must be ${CLAIMS_FORMATS.join(' or ')} (Hasura's claims_format), got "${value}"`,
     );
   }
-  return value;
+  return format;
 };
 
 const tokenKinds = (env: Env, name: string, fallback: readonly TokenKind[]): TokenKind[] => {
@@ -162,7 +166,11 @@ const defaultRoleOf = (env: Env, name: string): string => {
  * const config = loadPreTokenGenerationConfig(process.env);
  */
 export const loadPreTokenGenerationConfig = (env: Env): PreTokenGenerationConfig => {
-  const claimsFormatV1 = claimsFormat(env, 'HASURA_CLAIMS_FORMAT_V1', 'stringified_json');
+  const claimsFormatV1 = claimsFormat(
+    env,
+    'HASURA_CLAIMS_FORMAT_V1',
+    defaultPreTokenGenerationConfig.claimsFormatV1,
+  );
   if (claimsFormatV1 !== 'stringified_json') {
     throw new ConfigurationError(
       'HASURA_CLAIMS_FORMAT_V1',
@@ -174,11 +182,19 @@ export const loadPreTokenGenerationConfig = (env: Env): PreTokenGenerationConfig
     claimsNamespace: optionalString(env, 'HASURA_CLAIMS_NAMESPACE', DEFAULT_CLAIMS_NAMESPACE),
     defaultRole: defaultRoleOf(env, 'HASURA_DEFAULT_ROLE'),
     groupRoleMap: groupRoles('HASURA_GROUP_ROLE_MAP', stringMap(env, 'HASURA_GROUP_ROLE_MAP', {})),
-    unmappedGroupsAsRoles: boolean(env, 'HASURA_UNMAPPED_GROUPS_AS_ROLES', false),
+    unmappedGroupsAsRoles: boolean(
+      env,
+      'HASURA_UNMAPPED_GROUPS_AS_ROLES',
+      defaultPreTokenGenerationConfig.unmappedGroupsAsRoles,
+    ),
     adminGroups: stringList(env, 'HASURA_ADMIN_GROUPS', []),
     trustedRoleAttributes: stringList(env, 'HASURA_TRUSTED_ROLE_ATTRIBUTES', []),
     claimsFormatV1,
-    claimsFormatV2: claimsFormat(env, 'HASURA_CLAIMS_FORMAT_V2', 'json'),
-    tokensV2: tokenKinds(env, 'HASURA_CLAIMS_TOKENS_V2', ['id', 'access']),
+    claimsFormatV2: claimsFormat(
+      env,
+      'HASURA_CLAIMS_FORMAT_V2',
+      defaultPreTokenGenerationConfig.claimsFormatV2,
+    ),
+    tokensV2: tokenKinds(env, 'HASURA_CLAIMS_TOKENS_V2', defaultPreTokenGenerationConfig.tokensV2),
   };
 };
