@@ -5,7 +5,6 @@ import type { HasuraClient } from '../../shared/hasuraClient/createHasuraClient.
 import type { HasuraFailureClass } from '../../shared/hasuraClient/HasuraRequestError.js';
 import { MetricName } from '../../shared/metricNames.js';
 import type { ServiceLogger, ServiceMetrics } from '../../shared/observabilityPorts.js';
-import { compileColumnMap } from './columnMap.js';
 import type { UserSyncConfig } from './config.js';
 import { createUserUpsert } from './createUserUpsert.js';
 import { dedupeByUser } from './dedupeByUser.js';
@@ -62,12 +61,11 @@ const SqsBatchSchema = z.object({
 export const createUserSyncHandler = (deps: UserSyncDependencies): UserSyncHandler => {
   const { config, logger, metrics } = deps;
   const clock = deps.clock ?? systemClock;
-  const columns = compileColumnMap(config.columnMap);
   const upsert = createUserUpsert({
     client: deps.hasura,
     table: config.table,
     constraint: config.constraint,
-    columns,
+    columnMap: config.columnMap,
     mode: config.writeMode,
   });
 
@@ -94,11 +92,9 @@ export const createUserSyncHandler = (deps: UserSyncDependencies): UserSyncHandl
     const groups = dedupeByUser(valid);
     const outcome = await syncUserGroups(groups, {
       upsert,
-      columns,
       retry: config.retry,
       clock,
       deadline,
-      requestTimeoutMs: config.requestTimeoutMs,
       onRetry: (error, attempt, delayMs) =>
         logger.warn('Hasura request failed, retrying', {
           failureClass: error.failureClass,

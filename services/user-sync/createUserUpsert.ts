@@ -1,6 +1,7 @@
+import type { UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
 import type { HasuraClient } from '../../shared/hasuraClient/createHasuraClient.js';
 import { HasuraRequestError } from '../../shared/hasuraClient/HasuraRequestError.js';
-import type { CompiledColumnMap, UserRow } from './columnMap.js';
+import { type CompiledColumnMap, compileColumnMap, type UserRow } from './columnMap.js';
 import type { SyncWriteMode } from './config.js';
 
 /** What one upsert request achieved. */
@@ -11,18 +12,24 @@ export interface UpsertResult {
   readonly skipped: number;
 }
 
-/** Writes a set of rows (one per user) in ONE Hasura request. */
+/** Writes the rows of a set of events (one per user) in ONE Hasura request. */
 export interface UserUpsert {
   /** The write mechanism in use. */
   readonly mode: SyncWriteMode;
   /**
-   * Upserts `rows` in one request (one transaction in Hasura: all or nothing).
+   * Upserts the row of each event (built with the column map) in one request (one transaction
+   * in Hasura: all or nothing).
    *
+   * @param events - one event per user.
+   * @param timeoutMs - the time left for this request; the client caps it at its own timeout.
    * @throws {@link HasuraRequestError} classified; `invalid-response` when the answer lacks
    *   the requested fields.
    */
-  write(rows: readonly UserRow[], timeoutMs: number): Promise<UpsertResult>;
+  write(events: readonly UserAuthenticatedV1[], timeoutMs: number): Promise<UpsertResult>;
 }
+
+/** Upserts rows already built from the column map. */
+type RowWriter = (rows: readonly UserRow[], timeoutMs: number) => Promise<UpsertResult>;
 
 /** Options of {@link createUserUpsert}. */
 export interface UserUpsertOptions {
@@ -32,8 +39,8 @@ export interface UserUpsertOptions {
   readonly table: string;
   /** Primary-key constraint for `on_conflict`. */
   readonly constraint: string;
-  /** The event → column map. */
-  readonly columns: CompiledColumnMap;
+  /** The event → column map (validated by `loadUserSyncConfig`), compiled once here. */
+  readonly columnMap: Readonly<Record<string, string>>;
   /** The newest-wins mechanism. */
   readonly mode: SyncWriteMode;
 }
@@ -41,8 +48,16 @@ export interface UserUpsertOptions {
 const invalidAnswer = (what: string): HasuraRequestError =>
   new HasuraRequestError('other', 'invalid-response', `Hasura answered without ${what}`);
 
+/** What a writer of either mode is built from. */
+interface WriterOptions {
+  readonly client: HasuraClient;
+  readonly table: string;
+  readonly constraint: string;
+  readonly columns: CompiledColumnMap;
+}
+
 /** `guard` mode: one multi-row insert; the DB trigger drops older events. */
-const guardUpsert = (options: UserUpsertOptions): UserUpsert['write'] => {
+const guardUpsert = (options: WriterOptions): RowWriter => {
   const { client, table, constraint, columns } = options;
   const field = `insert_${table}`;
   // `affected_rows`, not `returning`: the count is all the consumer needs, and Hasura then
@@ -73,7 +88,7 @@ const guardUpsert = (options: UserUpsertOptions): UserUpsert['write'] => {
 };
 
 /** `where` mode: aliased `insert_<table>_one` per row, each with its own conflict filter. */
-const whereUpsert = (options: UserUpsertOptions): UserUpsert['write'] => {
+const whereUpsert = (options: WriterOptions): RowWriter => {
   const { client, table, constraint, columns } = options;
   const updateColumns = columns.updateColumns.join(', ');
   // One document per batch size, built once: large batches reuse the same string.
@@ -142,14 +157,25 @@ const whereUpsert = (options: UserUpsertOptions): UserUpsert['write'] => {
 };
 
 /**
- * Builds the writer of the configured mechanism. Documents are built once (per batch size in
+ * Builds the writer of the configured mechanism, the one user of the column map: it compiles
+ * the map once and turns each event into its row. Documents are built once (per batch size in
  * `where` mode) at cold start, so a batch costs one `JSON.stringify` and one request.
  *
  * @example
- * const upsert = createUserUpsert({ client, table: 'users', constraint: 'users_pkey', columns, mode: 'guard' });
- * const { written, skipped } = await upsert.write(rows, 5000);
+ * const upsert = createUserUpsert({ client, table: 'users', constraint: 'users_pkey', columnMap: DEFAULT_COLUMN_MAP, mode: 'guard' });
+ * const { written, skipped } = await upsert.write(events, 5000);
  */
-export const createUserUpsert = (options: UserUpsertOptions): UserUpsert => ({
-  mode: options.mode,
-  write: options.mode === 'guard' ? guardUpsert(options) : whereUpsert(options),
-});
+export const createUserUpsert = (options: UserUpsertOptions): UserUpsert => {
+  const { client, table, constraint, mode } = options;
+  const columns = compileColumnMap(options.columnMap);
+  const writerOptions = { client, table, constraint, columns };
+  const writeRows = mode === 'guard' ? guardUpsert(writerOptions) : whereUpsert(writerOptions);
+  return {
+    mode,
+    write: (events, timeoutMs) =>
+      writeRows(
+        events.map((event) => columns.toRow(event)),
+        timeoutMs,
+      ),
+  };
+};

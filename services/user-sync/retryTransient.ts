@@ -1,5 +1,8 @@
-import { attemptsFor, classifyHasuraError } from '../../shared/hasuraClient/classifyHasuraError.js';
-import { HasuraRequestError } from '../../shared/hasuraClient/HasuraRequestError.js';
+import { attemptsFor } from '../../shared/hasuraClient/classifyHasuraError.js';
+import {
+  HasuraRequestError,
+  isHasuraRequestError,
+} from '../../shared/hasuraClient/HasuraRequestError.js';
 import type { RetrySettings } from './config.js';
 
 /** Time and randomness, injectable so tests control them. */
@@ -30,8 +33,6 @@ export interface RetryOptions {
   readonly clock: Clock;
   /** Epoch ms by which everything must be done (Lambda remaining time − safety margin). */
   readonly deadline: number;
-  /** Longest single request, ms. */
-  readonly requestTimeoutMs: number;
   /** Called before each backoff (logging, metrics). */
   readonly onRetry?: (error: HasuraRequestError, attempt: number, delayMs: number) => void;
 }
@@ -40,14 +41,17 @@ export interface RetryOptions {
  * Runs `attempt` until it succeeds, its failure's class allows no further attempt (see
  * `attemptsFor`: `HASURA_RETRY_MAX_ATTEMPTS` for `transient`, a smaller bound for `ambiguous`,
  * one for `data` and `other`), or the next try could not finish before `deadline`. Backoff is
- * exponential with full jitter: `random() × min(maxDelay, base × 2^n)`. Each attempt's timeout
- * is cut to the time left, so the handler always answers SQS before the Lambda timeout.
+ * exponential with full jitter: `random() × min(maxDelay, base × 2^n)`. Each attempt is given
+ * the time left as its timeout (the Hasura client caps it at `HASURA_REQUEST_TIMEOUT_MS`, the
+ * one cap), so the handler always answers SQS before the Lambda timeout.
  *
+ * @param attempt - one request; it rejects with a classified {@link HasuraRequestError} (as the
+ *   Hasura client does), and any other rejection is passed on untouched.
  * @throws {@link HasuraRequestError}: the last failure, as classified (or `time-budget` when no
  *   time was left for a first try).
  */
 export const retryTransient = async <T>(
-  attempt: (timeoutMs: number) => Promise<T>,
+  attempt: (timeLeftMs: number) => Promise<T>,
   options: RetryOptions,
 ): Promise<T> => {
   const { settings, clock, deadline } = options;
@@ -57,9 +61,9 @@ export const retryTransient = async <T>(
       throw new HasuraRequestError('transient', 'time-budget', 'no time left in this invocation');
     }
     try {
-      return await attempt(Math.min(options.requestTimeoutMs, left));
-    } catch (caught) {
-      const error = classifyHasuraError(caught);
+      return await attempt(left);
+    } catch (error) {
+      if (!isHasuraRequestError(error)) throw error;
       if (tries + 1 >= attemptsFor(error.failureClass, settings.maxAttempts)) throw error;
       const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** tries);
       const delay = Math.floor(clock.random() * ceiling);

@@ -1,9 +1,8 @@
+import { isolatesRows } from '../../shared/hasuraClient/classifyHasuraError.js';
 import {
-  classifyHasuraError,
-  isolatesRows,
-} from '../../shared/hasuraClient/classifyHasuraError.js';
-import type { HasuraRequestError } from '../../shared/hasuraClient/HasuraRequestError.js';
-import type { CompiledColumnMap, UserRow } from './columnMap.js';
+  type HasuraRequestError,
+  isHasuraRequestError,
+} from '../../shared/hasuraClient/HasuraRequestError.js';
 import type { RetrySettings } from './config.js';
 import type { UserUpsert } from './createUserUpsert.js';
 import type { UserGroup } from './dedupeByUser.js';
@@ -33,18 +32,14 @@ export interface SyncOutcome {
 
 /** Options of {@link syncUserGroups}. */
 export interface SyncOptions {
-  /** Writes a set of rows in one request. */
+  /** Writes the rows of a set of events in one request. */
   readonly upsert: UserUpsert;
-  /** Turns an event into a row. */
-  readonly columns: CompiledColumnMap;
   /** Backoff of transient failures. */
   readonly retry: RetrySettings;
   /** Time, sleep and jitter. */
   readonly clock: Clock;
   /** Epoch ms by which the last request must be answered. */
   readonly deadline: number;
-  /** Longest single request, ms. */
-  readonly requestTimeoutMs: number;
   /** Called before each backoff. */
   readonly onRetry?: (error: HasuraRequestError, attempt: number, delayMs: number) => void;
 }
@@ -70,29 +65,29 @@ export const syncUserGroups = async (
   options: SyncOptions,
 ): Promise<SyncOutcome> => {
   const outcome: SyncOutcome = { written: 0, skipped: 0, requests: 0, succeeded: [], failed: [] };
-  const rowsOf = (part: readonly UserGroup[]): UserRow[] =>
-    part.map((group) => options.columns.toRow(group.representative.detail));
+  const eventsOf = (part: readonly UserGroup[]) => part.map((group) => group.representative.detail);
 
   const writePart = async (part: readonly UserGroup[]): Promise<void> => {
     try {
       const result = await retryTransient(
         (timeoutMs) => {
           outcome.requests += 1;
-          return options.upsert.write(rowsOf(part), timeoutMs);
+          return options.upsert.write(eventsOf(part), timeoutMs);
         },
         {
           settings: options.retry,
           clock: options.clock,
           deadline: options.deadline,
-          requestTimeoutMs: options.requestTimeoutMs,
           ...(options.onRetry === undefined ? {} : { onRetry: options.onRetry }),
         },
       );
       outcome.written += result.written;
       outcome.skipped += result.skipped;
       outcome.succeeded.push(...part);
-    } catch (caught) {
-      const error = classifyHasuraError(caught);
+    } catch (error) {
+      // Classified where it was built (the client, the writer, the retry loop); anything else
+      // is a bug, not a record's fate.
+      if (!isHasuraRequestError(error)) throw error;
       const timeLeft = options.deadline - options.clock.now() >= MIN_REQUEST_MS;
       if (isolatesRows(error.failureClass) && part.length > 1 && timeLeft) {
         const middle = Math.ceil(part.length / 2);

@@ -17,9 +17,14 @@ import { SyncError } from '../errors.js';
 export type HasuraFailureClass = 'transient' | 'ambiguous' | 'data' | 'other';
 
 /**
- * A request to Hasura failed. Built only by {@link classifyHasuraError}, so every failure has
- * one class. The message holds the Hasura error code and message (scrubbed of the admin
- * secret), never the request's variables.
+ * A request to Hasura failed, with its class decided once, where the failure is built: by
+ * `classifyHasuraAnswer` (an answer that is not a success) and `classifyHasuraError` (what the
+ * transport threw) in the Hasura client, and by the few places that fail for a reason of their
+ * own: the admin secret provider and the client's secret timeout (`secret-unavailable`), the
+ * writer (`invalid-response`, an answer without the requested fields) and the retry loop
+ * (`time-budget`). Callers read the class off the error and never classify it again. The
+ * message holds the Hasura error code and message (scrubbed of the admin secret), never the
+ * request's variables.
  */
 export class HasuraRequestError extends SyncError {
   /** How the consumer must react; see {@link HasuraFailureClass}. */

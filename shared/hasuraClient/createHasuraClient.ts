@@ -18,7 +18,8 @@ export interface HasuraClientOptions {
    */
   readonly adminSecret: AdminSecretProvider;
   /**
-   * Longest wait for one answer, milliseconds (a request may ask for less).
+   * Longest wait for one answer, milliseconds: the one cap of every request's timeout (a request
+   * may ask for less, e.g. the time left in its invocation).
    * @default 5000
    */
   readonly timeoutMs?: number;
@@ -125,6 +126,7 @@ export const createHasuraClient = (options: HasuraClientOptions): HasuraClient =
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(timeoutReason()), wait);
       const { signal } = controller;
+      let failure: HasuraRequestError;
       try {
         secret = await beforeAbort(options.adminSecret(), signal);
         const answer = await transport({
@@ -138,15 +140,15 @@ export const createHasuraClient = (options: HasuraClientOptions): HasuraClient =
         });
         const body = parseBody(answer.body);
         if (isSuccessfulAnswer(answer.status, body)) return body.data as T;
-        throw classifyHasuraAnswer(answer.status, body, secret);
+        failure = classifyHasuraAnswer(answer.status, body, secret);
       } catch (error) {
-        const failure = classifyHasuraError(error, secret);
-        // A refused secret may have been rotated: fetch it again for the next request.
-        if (failure.code === 'access-denied') options.adminSecret.invalidate?.();
-        throw failure;
+        failure = classifyHasuraError(error, secret);
       } finally {
         clearTimeout(timer);
       }
+      // A refused secret may have been rotated: fetch it again for the next request.
+      if (failure.code === 'access-denied') options.adminSecret.invalidate?.();
+      throw failure;
     },
   };
 };

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { type HasuraEngine, startHasuraEngine } from '../../engine/src/server.js';
-import {
-  compileColumnMap,
-  DEFAULT_COLUMN_MAP,
-  type UserRow,
-} from '../../services/user-sync/columnMap.js';
+import { DEFAULT_COLUMN_MAP } from '../../services/user-sync/columnMap.js';
 import { createUserUpsert, type UserUpsert } from '../../services/user-sync/createUserUpsert.js';
+import type { UserAuthenticatedV1 } from '../../shared/events/userAuthenticated.js';
 import { createAdminSecretProvider } from '../../shared/hasuraClient/adminSecretProvider.js';
 import { createHasuraClient } from '../../shared/hasuraClient/createHasuraClient.js';
 import { RedactedSecret } from '../../shared/hasuraClient/RedactedSecret.js';
@@ -16,13 +13,22 @@ jest.setTimeout(60_000);
 
 const SECRET = 'application-writes-secret';
 
-/** A row as the consumer writes it for one login of `id`. */
-const login = (id: string, at: string, eventId: string, email: string | null): UserRow => ({
-  id,
+/** One login of `id`, as the consumer writes it (the default column map makes its row). */
+const login = (
+  id: string,
+  at: string,
+  eventId: string,
+  email: string | null,
+): UserAuthenticatedV1 => ({
+  schemaVersion: 1,
+  eventId,
+  userPoolId: 'eu-west-1_AppWrites1',
+  sub: id,
   username: `name-of-${id}`,
-  email,
-  last_seen_at: at,
-  last_event_id: eventId,
+  clientId: null,
+  triggerSource: 'PostAuthentication_Authentication',
+  authenticatedAt: at,
+  attributes: email === null ? {} : { email },
 });
 
 const secondsFromNow = (seconds: number): string =>
@@ -98,9 +104,14 @@ describe('Function: users_newest_wins and users_record_application_writes (migra
         secret: new RedactedSecret(SECRET),
       }),
     });
-    const columns = compileColumnMap(DEFAULT_COLUMN_MAP);
     const upsert = (table: string, mode: 'guard' | 'where') =>
-      createUserUpsert({ client, table, constraint: `${table}_pkey`, columns, mode });
+      createUserUpsert({
+        client,
+        table,
+        constraint: `${table}_pkey`,
+        columnMap: DEFAULT_COLUMN_MAP,
+        mode,
+      });
     guard = upsert('users', 'guard');
     where = upsert('users', 'where');
     adoptedGuard = upsert('adopted_users', 'guard');

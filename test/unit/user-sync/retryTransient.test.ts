@@ -38,7 +38,7 @@ const failingAttempt = (failures: number, error: () => HasuraRequestError) => {
   return counted;
 };
 
-/** The options of a call: a deadline a minute away and 5 s per request unless `overrides` say. */
+/** The options of a call: a deadline a minute away unless `overrides` say. */
 const retryOptions = (
   clock: Clock,
   overrides: Partial<Parameters<typeof retryTransient>[1]> = {},
@@ -46,7 +46,6 @@ const retryOptions = (
   settings,
   clock,
   deadline: clock.now() + 60_000,
-  requestTimeoutMs: 5000,
   ...overrides,
 });
 
