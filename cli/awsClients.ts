@@ -1,7 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Env } from '../shared/env.js';
 
 /** The AWS clients the commands use. */
@@ -66,7 +65,8 @@ export const createAwsClients = (env: Env, options: AwsClientOptions = {}): AwsC
     ...(profile ? { profile } : {}),
     maxAttempts: 3,
     // requestTimeout covers a 20 s long poll of ReceiveMessage.
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
+    // Options the SDK builds its NodeHttpHandler from (no dependency on @smithy/node-http-handler).
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
   };
   const withEndpoint = (service: string) => {
     const endpoint = endpointOf(service);

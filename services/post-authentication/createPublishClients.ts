@@ -1,6 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { PUBLISH_MAX_ATTEMPTS, publishTimeouts } from './publishBudget.js';
 
 /** The two clients the trigger publishes with. Create them once per container. */
@@ -59,13 +58,13 @@ export const createPublishClients = (options: PublishClientsOptions): PublishCli
       ? { eventBridge: options.endpoint, sqs: options.endpoint }
       : (options.endpoint ?? {});
   const endpointOf = (endpoint: string | undefined) => (endpoint === undefined ? {} : { endpoint });
-  const requestHandler = (): NodeHttpHandler =>
-    new NodeHttpHandler({
-      connectionTimeout: timeouts.connectionTimeoutMs,
-      requestTimeout: timeouts.requestTimeoutMs,
-      // Without it a breached requestTimeout is only a warning and the request keeps waiting.
-      throwOnRequestTimeout: true,
-    });
+  // Options, not a NodeHttpHandler: the SDK builds its own handler from them, one per client.
+  const requestHandler = () => ({
+    connectionTimeout: timeouts.connectionTimeoutMs,
+    requestTimeout: timeouts.requestTimeoutMs,
+    // Without it a breached requestTimeout is only a warning and the request keeps waiting.
+    throwOnRequestTimeout: true,
+  });
   return {
     eventBridge: new EventBridgeClient({
       ...config,

@@ -1,5 +1,4 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Env } from '../../shared/env.js';
 import { createAdminSecretProvider } from '../../shared/hasuraClient/adminSecretProvider.js';
 import {
@@ -26,7 +25,7 @@ export interface UserSyncComposeOptions {
   /**
    * The Secrets Manager client that reads `HASURA_ADMIN_SECRET_ARN`; unused with
    * `HASURA_ADMIN_SECRET` or `hasura`.
-   * @default - a client with 2 attempts, 2 s connection and 3 s request timeouts
+   * @default - `createAdminSecretProvider`'s: 2 attempts, 2 s connection and 3 s request timeouts
    */
   readonly secretsManager?: SecretsManagerClient;
   /**
@@ -59,18 +58,6 @@ export interface ComposedUserSync {
   readonly metrics: ServiceMetrics;
 }
 
-// Bounded like every other call of the batch: a Secrets Manager that hangs (e.g. a VPC without
-// an endpoint for it) must fail and be fetched again, not stay pending for the container's life.
-const boundedSecretsManager = (): SecretsManagerClient =>
-  new SecretsManagerClient({
-    maxAttempts: 2,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: 2000,
-      requestTimeout: 3000,
-      throwOnRequestTimeout: true,
-    }),
-  });
-
 /**
  * The composition root of the user-sync consumer, and the only place it is wired:
  * configuration from `env` (a missing or invalid variable throws, naming it), the admin secret
@@ -90,12 +77,7 @@ export const composeUserSync = (options: UserSyncComposeOptions): ComposedUserSy
     options.hasura ??
     createHasuraClient({
       endpoint: config.hasuraEndpoint,
-      adminSecret: createAdminSecretProvider(
-        config.adminSecret,
-        config.adminSecret.kind === 'secretsManager'
-          ? (options.secretsManager ?? boundedSecretsManager())
-          : undefined,
-      ),
+      adminSecret: createAdminSecretProvider(config.adminSecret, options.secretsManager),
       timeoutMs: config.requestTimeoutMs,
       ...(options.transport === undefined ? {} : { transport: options.transport }),
     });

@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { HasuraRequestError } from './HasuraRequestError.js';
 import { RedactedSecret } from './RedactedSecret.js';
 
@@ -68,14 +68,29 @@ const isRetryableAwsError = (error: unknown): boolean => {
   return status === undefined || status >= 500 || status === 429 || /Throttl/.test(name);
 };
 
+// Bounded like every other call of the batch: a Secrets Manager that hangs (e.g. a VPC without
+// an endpoint for it) must fail and be fetched again, not stay pending for the container's life.
+// The SDK builds its NodeHttpHandler from these options (`throwOnRequestTimeout` included).
+const boundedSecretsManager = (): SecretsManagerClient =>
+  new SecretsManagerClient({
+    maxAttempts: 2,
+    requestHandler: {
+      connectionTimeout: 2000,
+      requestTimeout: 3000,
+      throwOnRequestTimeout: true,
+    },
+  });
+
 /**
- * The admin secret provider of a container. With `kind: 'secretsManager'` it calls
+ * The admin secret provider of a container, and the one place that acts on the source's kind
+ * (decided by the consumer's configuration). With `kind: 'secretsManager'` it calls
  * `GetSecretValue` on first use and caches the result for every later invocation; a failed
  * fetch is not cached (the next batch tries again) and surfaces as a
  * {@link HasuraRequestError} with code `secret-unavailable` (transient when AWS may recover).
  * `invalidate()` drops the cached value (the Hasura client calls it on `access-denied`).
  *
- * @param client - required for `kind: 'secretsManager'`.
+ * @param client - the Secrets Manager client of `kind: 'secretsManager'` (unused otherwise).
+ * @default client - a client with 2 attempts, 2 s connection and 3 s request timeouts
  * @example
  * const adminSecret = createAdminSecretProvider(config.adminSecret, new SecretsManagerClient({}));
  */
@@ -87,14 +102,14 @@ export const createAdminSecretProvider = (
     const resolved = Promise.resolve(source.secret);
     return () => resolved;
   }
-  if (client === undefined) {
-    throw new TypeError('createAdminSecretProvider: a SecretsManagerClient is required');
-  }
+  const secretsManager = client ?? boundedSecretsManager();
   let cached: Promise<RedactedSecret> | undefined;
   const fetchSecret = async (): Promise<RedactedSecret> => {
     let secretString: string | undefined;
     try {
-      const output = await client.send(new GetSecretValueCommand({ SecretId: source.secretArn }));
+      const output = await secretsManager.send(
+        new GetSecretValueCommand({ SecretId: source.secretArn }),
+      );
       secretString = output.SecretString;
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Error';
