@@ -1,7 +1,22 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { pipeline } from '../../shared/pipeline.js';
+
+/**
+ * The settings of a {@link QueueWithDeadLetterQueue} whose props leave them out: SQS's own
+ * defaults, a DLQ that keeps messages as long as SQS allows, and a few receives. Queues with a
+ * purpose of their own pass theirs (the sync queue's come from `shared/pipeline.ts`).
+ */
+export const QUEUE_WITH_DLQ_DEFAULTS = {
+  /** SQS's default visibility timeout. */
+  visibilityTimeoutSeconds: 30,
+  /** SQS's default retention. */
+  retentionDays: 4,
+  /** SQS's maximum: longer than the queue's, as the DLQ needs (see `deadLetterRetentionPeriod`). */
+  dlqRetentionDays: 14,
+  /** Receives before a message moves to the dead-letter queue. */
+  maxReceiveCount: 5,
+} as const;
 
 /** Properties of {@link QueueWithDeadLetterQueue}. */
 export interface QueueWithDeadLetterQueueProps {
@@ -18,23 +33,23 @@ export interface QueueWithDeadLetterQueueProps {
   /**
    * Visibility timeout of the queue; for a Lambda event source, at least six times the
    * function's timeout.
-   * @default Duration.seconds(pipeline.syncQueue.visibilityTimeoutSeconds)
+   * @default Duration.seconds(QUEUE_WITH_DLQ_DEFAULTS.visibilityTimeoutSeconds) (30 s)
    */
   readonly visibilityTimeout?: Duration;
   /**
    * How long the queue keeps a message.
-   * @default Duration.days(pipeline.syncQueue.retentionDays)
+   * @default Duration.days(QUEUE_WITH_DLQ_DEFAULTS.retentionDays) (4 days)
    */
   readonly retentionPeriod?: Duration;
   /**
    * How long the dead-letter queue keeps a message. Must be longer than `retentionPeriod`:
    * SQS keeps a message's original enqueue time when it moves it to the DLQ.
-   * @default Duration.days(pipeline.syncQueue.dlqRetentionDays)
+   * @default Duration.days(QUEUE_WITH_DLQ_DEFAULTS.dlqRetentionDays) (14 days)
    */
   readonly deadLetterRetentionPeriod?: Duration;
   /**
    * Receives before a message moves to the dead-letter queue.
-   * @default pipeline.syncQueue.maxReceiveCount
+   * @default QUEUE_WITH_DLQ_DEFAULTS.maxReceiveCount (5)
    */
   readonly maxReceiveCount?: number;
 }
@@ -63,12 +78,12 @@ export class QueueWithDeadLetterQueue extends Construct {
   public constructor(scope: Construct, id: string, props: QueueWithDeadLetterQueueProps = {}) {
     super(scope, id);
     const visibilityTimeout =
-      props.visibilityTimeout ?? Duration.seconds(pipeline.syncQueue.visibilityTimeoutSeconds);
+      props.visibilityTimeout ?? Duration.seconds(QUEUE_WITH_DLQ_DEFAULTS.visibilityTimeoutSeconds);
     const retentionPeriod =
-      props.retentionPeriod ?? Duration.days(pipeline.syncQueue.retentionDays);
+      props.retentionPeriod ?? Duration.days(QUEUE_WITH_DLQ_DEFAULTS.retentionDays);
     const deadLetterRetentionPeriod =
-      props.deadLetterRetentionPeriod ?? Duration.days(pipeline.syncQueue.dlqRetentionDays);
-    const maxReceiveCount = props.maxReceiveCount ?? pipeline.syncQueue.maxReceiveCount;
+      props.deadLetterRetentionPeriod ?? Duration.days(QUEUE_WITH_DLQ_DEFAULTS.dlqRetentionDays);
+    const maxReceiveCount = props.maxReceiveCount ?? QUEUE_WITH_DLQ_DEFAULTS.maxReceiveCount;
     validate(id, {
       visibilityTimeout,
       retentionPeriod,
