@@ -204,33 +204,12 @@ export const compileInsert = (ctx: FieldContext, one: boolean): CompiledField =>
       ? undefined
       : `CASE WHEN "r0".xmax = 0 THEN ${compileBoolExp(insertCheck, checkOpts)} ` +
         `ELSE ${compileBoolExp(updateCheck, checkOpts)} END`;
-  // Built only when rows are returned: a parameter the statement does not use is an error.
-  let cachedFilter: string | undefined;
-  const returnedFilter = (): string => {
-    if (cachedFilter === undefined) {
-      const filter = selectFilter(ctx, info, params, '"r"');
-      cachedFilter = filter === 'true' ? '' : ` WHERE ${filter}`;
-    }
-    return cachedFilter;
-  };
-  const result = one
-    ? `(SELECT ${rowJsonSql(ctx.schema, type, ctx.node.selectionSet, ctx.fragments, '"r"', path)} FROM "r"${returnedFilter()} LIMIT 1)`
-    : mutationResponseSql(ctx, type, returnedFilter, path);
-  const text =
-    `WITH "r" AS (INSERT INTO ${tableSql(ctx.table)} AS "r0" (${columns}) VALUES ${rows}${conflict} ` +
-    `RETURNING "r0".*${check === undefined ? '' : `, (${check}) AS "__hasura_check"`}) ` +
-    `SELECT ${result}::text AS result, ` +
-    (check === undefined
-      ? 'true AS ok'
-      : `(SELECT coalesce(bool_and("__hasura_check"), true) FROM "r") AS ok`);
-  return {
-    kind: 'sql',
-    text,
-    params: params.values,
+  return mutationStatement(ctx, info, params, {
+    dml: `INSERT INTO ${tableSql(ctx.table)} AS "r0" (${columns}) VALUES ${rows}${conflict}`,
+    check,
+    one,
     path,
-    checked: check !== undefined,
-    prepare: false,
-  };
+  });
 };
 
 /**
@@ -297,20 +276,43 @@ export const compileUpdate = (ctx: FieldContext, byPk: boolean): CompiledField =
   }
   const updateCheck = perms.update?.check;
   const check = isTrivial(updateCheck) ? undefined : compileBoolExp(updateCheck, opts);
+  return mutationStatement(ctx, info, params, {
+    dml:
+      `UPDATE ${tableSql(ctx.table)} AS "r0" SET ${assignments.join(', ')} ` +
+      `WHERE (${filter}) AND (${target})`,
+    check,
+    one: byPk,
+    path,
+  });
+};
+
+/**
+ * The statement of an insert or update root field: the DML in a CTE "r" returning its rows (and
+ * the role's check per row), then the field's JSON (one row, or `<t>_mutation_response`) filtered
+ * by the role's select permission, and whether every check held.
+ */
+const mutationStatement = (
+  ctx: FieldContext,
+  info: TableInfo,
+  params: SqlParams,
+  statement: { dml: string; check: string | undefined; one: boolean; path: string },
+): CompiledField => {
+  const { dml, check, one, path } = statement;
+  const type = objectTypeOf(ctx);
+  // Built only when rows are returned: a parameter the statement does not use is an error.
   let cachedFilter: string | undefined;
   const returnedFilter = (): string => {
     if (cachedFilter === undefined) {
-      const selectable = selectFilter(ctx, info, params, '"r"');
-      cachedFilter = selectable === 'true' ? '' : ` WHERE ${selectable}`;
+      const filter = selectFilter(ctx, info, params, '"r"');
+      cachedFilter = filter === 'true' ? '' : ` WHERE ${filter}`;
     }
     return cachedFilter;
   };
-  const result = byPk
+  const result = one
     ? `(SELECT ${rowJsonSql(ctx.schema, type, ctx.node.selectionSet, ctx.fragments, '"r"', path)} FROM "r"${returnedFilter()} LIMIT 1)`
     : mutationResponseSql(ctx, type, returnedFilter, path);
   const text =
-    `WITH "r" AS (UPDATE ${tableSql(ctx.table)} AS "r0" SET ${assignments.join(', ')} ` +
-    `WHERE (${filter}) AND (${target}) ` +
+    `WITH "r" AS (${dml} ` +
     `RETURNING "r0".*${check === undefined ? '' : `, (${check}) AS "__hasura_check"`}) ` +
     `SELECT ${result}::text AS result, ` +
     (check === undefined
