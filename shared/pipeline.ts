@@ -7,8 +7,15 @@ export const pipeline = {
   eventBusName: 'cognito-hasura-sync',
   /** Default `Source` of published events (override with `EVENT_SOURCE`). */
   eventSource: 'cognito-hasura-sync',
-  /** `DetailType` of the login event. */
+  /** `DetailType` of the login event (also `detailTypes.authenticated`). */
   detailType: 'UserAuthenticated',
+  /** `DetailType` of every event of the contract (see `shared/events/`). */
+  detailTypes: {
+    authenticated: 'UserAuthenticated',
+    signedUp: 'UserSignedUp',
+    updated: 'UserUpdated',
+    deleted: 'UserDeleted',
+  },
   /** Archive of every event on the bus, for `replay-archive`. */
   archive: { name: 'cognito-hasura-sync-archive', retentionDays: 30 },
   /** Name of the rule that routes login events to the sync queue. */
@@ -46,6 +53,45 @@ export const pipeline = {
     budgetMs: 1000,
     memoryMiB: 256,
   },
+  /** The post-confirmation trigger: publishes `UserSignedUp` under the same budget as logins. */
+  postConfirmation: {
+    timeoutSeconds: 3,
+    budgetMs: 1000,
+    memoryMiB: 256,
+  },
+  /**
+   * The lifecycle path: CloudTrail's Cognito API calls on the account's default bus, a rule
+   * filtered to this pool and to successful calls, its queue + DLQ, and the `user-lifecycle`
+   * function that re-reads each user in Cognito and publishes the lifecycle event.
+   */
+  lifecycle: {
+    ruleName: 'cognito-hasura-sync-user-lifecycle',
+    queue: {
+      name: 'cognito-hasura-sync-user-lifecycle',
+      dlqName: 'cognito-hasura-sync-user-lifecycle-dlq',
+      maxReceiveCount: 5,
+      visibilityTimeoutSeconds: 180,
+      retentionDays: 4,
+      dlqRetentionDays: 14,
+    },
+    function: { timeoutSeconds: 30, memoryMiB: 256, batchSize: 10, maxBatchingWindowSeconds: 1 },
+    /** CloudTrail event names (source `aws.cognito-idp`) that change a user's state. */
+    eventNames: [
+      'AdminCreateUser',
+      'AdminUpdateUserAttributes',
+      'UpdateUserAttributes',
+      'AdminDeleteUserAttributes',
+      'DeleteUserAttributes',
+      'VerifyUserAttribute',
+      'AdminDisableUser',
+      'AdminEnableUser',
+      'AdminDeleteUser',
+      'DeleteUser',
+      'AdminConfirmSignUp',
+      'AdminAddUserToGroup',
+      'AdminRemoveUserFromGroup',
+    ],
+  },
   /** The pre-token-generation trigger. */
   preTokenGeneration: { timeoutSeconds: 3, memoryMiB: 256 },
   /** The example second subscriber: another service receiving the same login events. */
@@ -75,14 +121,32 @@ export const loginEventPattern = (
 });
 
 /**
- * The pattern of the sync rule: login events of the schema versions the consumer reads.
+ * The EventBridge pattern that selects events of the given detail types (default: all of the
+ * contract's), for subscribers that want lifecycle events too.
+ *
+ * @param source - the events' `Source`.
+ * @param detailTypes - the detail types to select.
+ * @default source - {@link pipeline.eventSource}
+ * @default detailTypes - every detail type of {@link pipeline.detailTypes}
+ */
+export const userEventPattern = (
+  source: string = pipeline.eventSource,
+  detailTypes: readonly string[] = Object.values(pipeline.detailTypes),
+): { source: string[]; 'detail-type': string[] } => ({
+  source: [source],
+  'detail-type': [...detailTypes],
+});
+
+/**
+ * The pattern of the sync rule: every event of the contract (logins and lifecycle) of the
+ * schema versions the consumer reads.
  *
  * @param source - the events' `Source`.
  * @default source - {@link pipeline.eventSource}
  */
 export const syncEventPattern = (
   source: string = pipeline.eventSource,
-): ReturnType<typeof loginEventPattern> & { detail: { schemaVersion: number[] } } => ({
-  ...loginEventPattern(source),
+): ReturnType<typeof userEventPattern> & { detail: { schemaVersion: number[] } } => ({
+  ...userEventPattern(source),
   detail: { schemaVersion: [...pipeline.syncSchemaVersions] },
 });

@@ -39,8 +39,13 @@ export interface LoginEventDetailOptions {
  * Problems of an unusable payload as `path: message` lines. zod 4 does not put input values in
  * issues, so attribute values never reach the logs this way.
  */
-export const describeIssues = (error: z.ZodError): string[] =>
-  error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+export const describeIssues = (error: {
+  readonly issues: ReadonlyArray<{
+    readonly path: readonly PropertyKey[];
+    readonly message: string;
+  }>;
+}): string[] =>
+  error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
 
 /**
  * The event id of one trigger invocation: a UUID-shaped SHA-256 of the pool, the user's `sub`
@@ -71,6 +76,12 @@ export const pickAttributes = (
   return picked;
 };
 
+/** The user's status as Cognito sends it in the trigger's `cognito:user_status`, when it does. */
+const statusOf = (userAttributes: Readonly<Record<string, string>>): { status?: string } => {
+  const status = userAttributes['cognito:user_status'];
+  return status === undefined || status === '' ? {} : { status };
+};
+
 /**
  * Parses a post-authentication trigger event and builds the `UserAuthenticated` v1 detail.
  *
@@ -99,6 +110,7 @@ export const buildLoginEventDetail = (
     triggerSource: trigger.triggerSource,
     authenticatedAt: new Date(options.authenticatedAtMs).toISOString(),
     attributes: pickAttributes(trigger.request.userAttributes, options.publishedAttributes),
+    ...statusOf(trigger.request.userAttributes),
   } satisfies UserAuthenticatedV1);
   if (!detail.success) {
     throw new InvalidEventError(

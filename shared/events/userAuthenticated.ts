@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { pipeline } from '../pipeline.js';
+import { fields, STATUS_DESCRIPTION } from './fields.js';
 
-/** A Cognito user pool id: `<region>_<id>`, e.g. `eu-west-1_AbCdEf123`. */
-export const USER_POOL_ID_PATTERN = /^[\w-]+_[0-9a-zA-Z]+$/;
+export { COGNITO_ATTRIBUTE_NAME, USER_POOL_ID_PATTERN } from './fields.js';
 
 /**
  * `UserAuthenticated` schema version 1: the `Detail` of the EventBridge event published for
@@ -14,42 +14,32 @@ export const USER_POOL_ID_PATTERN = /^[\w-]+_[0-9a-zA-Z]+$/;
  */
 export const UserAuthenticatedV1Schema = z
   .object({
-    schemaVersion: z.literal(1).describe('Version of this contract; breaking changes bump it.'),
-    eventId: z
-      .string()
-      .min(1)
-      .max(128)
-      .describe(
-        'Unique per sign-in: every copy sent by one trigger invocation (SDK retry, fallback) keeps it.',
-      ),
-    userPoolId: z
-      .string()
-      .regex(USER_POOL_ID_PATTERN, 'not a Cognito user pool id (region_id)')
-      .describe('The Cognito user pool, e.g. eu-west-1_AbCdEf123.'),
-    sub: z.string().min(1).max(128).describe("The user's immutable Cognito id (the `sub`)."),
-    username: z.string().min(1).max(128).describe("The user's Cognito username."),
+    schemaVersion: fields.schemaVersion(),
+    eventId: fields.eventId(
+      'Unique per sign-in: every copy sent by one trigger invocation (SDK retry, fallback) keeps it.',
+    ),
+    userPoolId: fields.userPoolId(),
+    sub: fields.sub(),
+    username: fields.username(),
     clientId: z
-      .string()
-      .min(1)
-      .max(128)
-      .nullable()
-      .describe('The app client the user signed in through; null for backfilled events.'),
+      .nullable(z.string().check(z.minLength(1), z.maxLength(128)))
+      .check(z.describe('The app client the user signed in through; null when not known.')),
     triggerSource: z
       .string()
-      .min(1)
-      .max(64)
-      .describe('Cognito trigger source, e.g. PostAuthentication_Authentication, or Backfill.'),
-    authenticatedAt: z.iso
-      .datetime({ precision: 3 })
-      .describe('When the sign-in happened: ISO-8601 UTC with milliseconds.'),
-    // An object whose every property is a string (`z.record` says the same; this form parses in
-    // about half the time, which counts at thousands of events per second).
-    attributes: z
-      .object({})
-      .catchall(z.string().max(2048))
-      .describe('The allow-listed subset of Cognito user attributes (default: email only).'),
+      .check(
+        z.minLength(1),
+        z.maxLength(64),
+        z.describe('Cognito trigger source, e.g. PostAuthentication_Authentication.'),
+      ),
+    authenticatedAt: fields.instant('When the sign-in happened: ISO-8601 UTC with milliseconds.'),
+    attributes: fields.attributes(),
+    status: z.optional(
+      fields.status(
+        `${STATUS_DESCRIPTION} Optional (added in 1.1): the trigger's cognito:user_status when Cognito sends it.`,
+      ),
+    ),
   })
-  .describe('UserAuthenticated v1: one successful Cognito sign-in.');
+  .check(z.describe('UserAuthenticated v1: one successful Cognito sign-in.'));
 
 /** The `Detail` of a `UserAuthenticated` v1 event. */
 export type UserAuthenticatedV1 = z.infer<typeof UserAuthenticatedV1Schema>;
@@ -61,25 +51,27 @@ export type UserAuthenticatedV1 = z.infer<typeof UserAuthenticatedV1Schema>;
  */
 export const DEFAULT_PUBLISHED_ATTRIBUTES: readonly string[] = ['email'];
 
-/** A Cognito attribute name: standard (`email`), custom (`custom:tenant`) or developer (`dev:x`). */
-export const COGNITO_ATTRIBUTE_NAME = /^[\w:.-]{1,64}$/;
-
 /** `DetailType` of the event. */
-export const USER_AUTHENTICATED_DETAIL_TYPE = pipeline.detailType;
+export const USER_AUTHENTICATED_DETAIL_TYPE = pipeline.detailTypes.authenticated;
+
+/** The envelope fields EventBridge adds around a detail, as a rule target receives them. */
+export const envelopeFields = {
+  version: z.optional(z.string()),
+  id: z.string().check(z.minLength(1)),
+  source: z.string().check(z.minLength(1)),
+  account: z.optional(z.string()),
+  time: z.optional(z.string()),
+  region: z.optional(z.string()),
+  resources: z.optional(z.array(z.string())),
+} as const;
 
 /**
  * The EventBridge event carrying a `UserAuthenticated` v1 detail, as a rule target receives
  * it (and as the post-authentication trigger's fallback sends it straight to the sync queue).
  */
 export const UserAuthenticatedEventSchema = z.object({
-  version: z.string().optional(),
-  id: z.string().min(1),
+  ...envelopeFields,
   'detail-type': z.literal(USER_AUTHENTICATED_DETAIL_TYPE),
-  source: z.string().min(1),
-  account: z.string().optional(),
-  time: z.string().optional(),
-  region: z.string().optional(),
-  resources: z.array(z.string()).optional(),
   detail: UserAuthenticatedV1Schema,
 });
 
@@ -92,7 +84,7 @@ export type UserAuthenticatedEnvelope = z.infer<typeof UserAuthenticatedEventSch
  * EventBridge's, the consumer does not read them, and like any unknown field they are ignored
  * (and left out of the result).
  */
-export const UserAuthenticatedEnvelopeSchema = UserAuthenticatedEventSchema.pick({
+export const UserAuthenticatedEnvelopeSchema = z.pick(UserAuthenticatedEventSchema, {
   'detail-type': true,
   source: true,
   detail: true,

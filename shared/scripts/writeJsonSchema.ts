@@ -1,12 +1,12 @@
 /**
- * Writes the committed JSON Schema of `UserAuthenticated` v1 from the zod schema.
- * Run with `npm run schema`; `test/unit/shared/jsonSchema.test.ts` fails when the file is stale.
+ * Writes the committed JSON Schema of every detail type of the contract from the zod schemas.
+ * Run with `npm run schema`; `test/unit/shared/jsonSchema.test.ts` fails when a file is stale.
  */
 import { writeFileSync } from 'node:fs';
-import {
-  USER_AUTHENTICATED_SCHEMA_PATH,
-  userAuthenticatedJsonSchemaText,
-} from '../events/jsonSchema.js';
+import { jsonSchemaPath, jsonSchemaText } from '../events/jsonSchema.js';
+import { ALL_DETAIL_TYPES } from '../events/syncEvent.js';
 
-writeFileSync(USER_AUTHENTICATED_SCHEMA_PATH, userAuthenticatedJsonSchemaText());
-console.log(`wrote ${USER_AUTHENTICATED_SCHEMA_PATH}`);
+for (const detailType of ALL_DETAIL_TYPES) {
+  writeFileSync(jsonSchemaPath(detailType), jsonSchemaText(detailType));
+  console.log(`wrote ${jsonSchemaPath(detailType)}`);
+}

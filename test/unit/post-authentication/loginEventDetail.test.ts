@@ -97,6 +97,7 @@ describe('Function: buildLoginEventDetail', () => {
       triggerSource: 'PostAuthentication_Authentication',
       authenticatedAt: '2026-11-26T12:30:15.042Z',
       attributes: { email: 'jane.doe@example.com' },
+      status: 'CONFIRMED',
     });
   });
 
