@@ -1,12 +1,6 @@
 import * as z from 'zod/mini';
-import { pipeline } from '../../shared/pipeline.js';
+import { COGNITO_CLOUDTRAIL, pipeline } from '../../shared/pipeline.js';
 import { describeIssues } from '../../shared/publishing/userAttributes.js';
-
-/** `source` of the Cognito user pools' CloudTrail events on the default bus. */
-export const COGNITO_EVENT_SOURCE = 'aws.cognito-idp';
-
-/** `detail-type` of a management event CloudTrail puts on the default bus. */
-export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
 /** The CloudTrail event names the consumer acts on (those the stack's rule routes to it). */
 export type LifecycleEventName = (typeof pipeline.lifecycle.eventNames)[number];
@@ -103,7 +97,10 @@ export const parseCloudTrailHint = (body: string, userPoolIds: ReadonlySet<strin
     };
   }
   const event = parsed.data;
-  if (event.source !== COGNITO_EVENT_SOURCE || event['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) {
+  if (
+    event.source !== COGNITO_CLOUDTRAIL.source ||
+    event['detail-type'] !== COGNITO_CLOUDTRAIL.detailType
+  ) {
     return { kind: 'ignored', reason: 'not-cognito-api-call' };
   }
   const { detail } = event;
