@@ -45,6 +45,8 @@ export interface LocalUserAdminOptions {
 
 /** The local stack's stand-in for an administrator (and for Cognito's own side effects). */
 export interface LocalUserAdmin {
+  /** The user's sub, read with `AdminGetUser`; no event. */
+  get(username: string): Promise<LocalUser>;
   /** `SignUp` through the local app client: the user is UNCONFIRMED (no event yet). */
   signUp(username: string, email: string): Promise<LocalUser>;
   /**
@@ -135,6 +137,11 @@ export const createLocalUserAdmin = (options: LocalUserAdminOptions): LocalUserA
   };
 
   return {
+    async get(username) {
+      const { sub } = await read(username);
+      return { username, sub };
+    },
+
     async signUp(username, email) {
       const { UserSub: sub } = await cognito.send(
         new SignUpCommand({

@@ -220,7 +220,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
             .filter((id) => id !== '');
 
     const totals = new MetricTotals();
-    const recorder = createStackRecorder(totals, hasura.engine);
+    // post-confirmation counts under the login trigger's metric names: totals of its own.
+    const signUpTotals = new MetricTotals();
+    const recorder = createStackRecorder(totals, hasura.engine, signUpTotals);
     const context = { env, logLevel: options.logLevel ?? 'WARN', totals } as const;
     const triggers: ComposedPostAuthentication[] = [];
     cleanups.push(() => {
@@ -247,7 +249,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       eventBusName: provisioned.eventBusName,
       syncQueueUrl: provisioned.syncQueue.queueUrl,
     };
-    const postConfirmation = buildPostConfirmation(context, publishTarget);
+    const postConfirmation = buildPostConfirmation(
+      { ...context, totals: signUpTotals },
+      publishTarget,
+    );
     cleanups.push(() => postConfirmation.destroy());
     const userLifecycle = buildUserLifecycle(context, publishTarget, [userPoolId]);
     cleanups.push(() => userLifecycle.destroy());
