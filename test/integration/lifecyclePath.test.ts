@@ -180,3 +180,73 @@ describe('Lifecycle path (moto)', () => {
     ).toStrictEqual([]);
   });
 });
+
+/** The same path to the row: the sync poller runs and user-sync applies the lifecycle events. */
+describe('Lifecycle path (moto) to the users table', () => {
+  let test: TestStack | undefined;
+  const database = () => {
+    if (test === undefined) throw new Error('the stack did not start');
+    return test;
+  };
+  interface Row {
+    id: string;
+    username: string | null;
+    email: string | null;
+    enabled: boolean | null;
+    user_status: string | null;
+    last_seen_at: unknown;
+    deleted_at: unknown;
+  }
+  const rowOf = async (sub: string): Promise<Row | undefined> =>
+    (
+      await database().sql<Row>(
+        `SELECT id, username, email, enabled, user_status, last_seen_at, deleted_at FROM "${database().schema}".users WHERE id = $1`,
+        [sub],
+      )
+    )[0];
+
+  beforeAll(async () => {
+    test = await startTestStack('lifecycle-rows', {
+      visibilityTimeoutSeconds: 1,
+      exampleSubscriber: false,
+      consumer: { maxBatchingWindowMs: 200, waitTimeSeconds: 1 },
+    });
+  });
+
+  afterAll(async () => {
+    await test?.stop();
+  });
+
+  it('writes a never-signed-in sign-up, an email change, a disable and a deletion into the row', async () => {
+    // Prepare
+    const { admin } = database().stack;
+    await admin.signUp('cleo', 'cleo@example.com');
+    const cleo = await admin.confirmSignUp('cleo');
+    await eventually(async () => (await rowOf(cleo.sub)) !== undefined);
+    const signedUp = await rowOf(cleo.sub);
+
+    // Act & Assess, step by step
+    await admin.updateEmail('cleo', 'cleo.new@example.com');
+    await eventually(async () => (await rowOf(cleo.sub))?.email === 'cleo.new@example.com');
+    await admin.disable('cleo');
+    await eventually(async () => (await rowOf(cleo.sub))?.enabled === false);
+    await admin.delete('cleo');
+    await eventually(async () => {
+      const row = await rowOf(cleo.sub);
+      return row === undefined || row.deleted_at !== null;
+    });
+
+    expect(signedUp).toMatchObject({
+      username: 'cleo',
+      email: 'cleo@example.com',
+      enabled: true,
+      user_status: 'CONFIRMED',
+      last_seen_at: null,
+      deleted_at: null,
+    });
+    // SYNC_DELETE_MODE defaults to soft: the row stays as a tombstone.
+    const deleted = await rowOf(cleo.sub);
+    expect(deleted).toMatchObject({ username: null, email: null, enabled: null });
+    expect(deleted?.deleted_at).not.toBeNull();
+  });
+});
