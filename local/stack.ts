@@ -146,9 +146,11 @@ export interface LocalStack {
 
 /**
  * Starts the whole pipeline locally: moto (unless `awsEndpoint` is given), the Hasura target,
- * the provisioning of bus, archive, queues, rules and subscriber (`provisionPipeline`), the REAL
- * post-authentication trigger and user-sync consumer built in-process with injected config,
- * and the poller that feeds the consumer like Lambda's SQS event source mapping.
+ * the provisioning of bus, archive, queues, rules and subscriber (`provisionPipeline`), the user
+ * pool and the lifecycle path (`provisionLifecyclePath`: the default-bus rule, queue and DLQ), the
+ * REAL post-authentication and post-confirmation triggers and the user-sync and user-lifecycle
+ * consumers built in-process with injected config, the pollers that feed the consumers like
+ * Lambda's SQS event source mapping, and the admin helper that plays CloudTrail.
  * Whatever fails on the way, what was started is stopped again before the error propagates.
  *
  * @example

@@ -1,14 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  type EventBridgeClient,
-  PutEventsCommand,
-  type PutEventsRequestEntry,
-} from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { describeError } from '../../shared/errors.js';
-import { DETAIL_SCHEMAS_V1, occurredAtOf } from '../../shared/events/syncEvent.js';
+import { DETAIL_SCHEMAS_V1 } from '../../shared/events/syncEvent.js';
 import { MetricName } from '../../shared/metricNames.js';
 import type { ServiceLogger, ServiceMetrics } from '../../shared/observabilityPorts.js';
 import { describeIssues } from '../../shared/publishing/userAttributes.js';
@@ -20,13 +16,11 @@ import {
 } from './cloudTrailHint.js';
 import type { UserLifecycleConfig } from './config.js';
 import { type LifecycleSyncEvent, lifecycleEventOf } from './lifecycleEvent.js';
+import { publishLifecycleEvents } from './publishLifecycleEvents.js';
 import { readCognitoUser } from './readCognitoUser.js';
 
 /** Cognito reads in flight at once: the batch is small, Cognito's read quotas are not large. */
 export const READ_CONCURRENCY = 4;
-
-/** Entries per PutEvents call (EventBridge's limit). */
-export const PUT_EVENTS_MAX_ENTRIES = 10;
 
 /** Why a record failed back to SQS (and, after maxReceiveCount, reached the DLQ). */
 export type HintFailureClass = 'invalid' | 'cognito' | 'eventbridge';
@@ -197,50 +191,34 @@ export const createUserLifecycleHandler = (deps: UserLifecycleDeps): UserLifecyc
       ready.push({ group, event: decision.event });
     });
 
+    const outcomes = await publishLifecycleEvents(
+      eventBridge,
+      ready.map(({ event: lifecycleEvent }) => lifecycleEvent),
+      config,
+    );
     const published = new Map<string, number>();
-    for (let start = 0; start < ready.length; start += PUT_EVENTS_MAX_ENTRIES) {
-      const chunk = ready.slice(start, start + PUT_EVENTS_MAX_ENTRIES);
-      const entries: PutEventsRequestEntry[] = chunk.map(({ event: syncEvent }) => ({
-        EventBusName: config.eventBusName,
-        Source: config.eventSource,
-        DetailType: syncEvent.type,
-        Detail: JSON.stringify(syncEvent.detail),
-        Time: new Date(occurredAtOf(syncEvent)),
-      }));
-      try {
-        const output = await eventBridge.send(new PutEventsCommand({ Entries: entries }));
-        chunk.forEach(({ group, event: syncEvent }, index) => {
-          // A 200 is not success: PutEvents reports per-entry failures, in the entries' order.
-          const entry = output.Entries?.[index];
-          const rejected =
-            entry === undefined
-              ? (output.FailedEntryCount ?? 0) > 0
-              : entry.ErrorCode !== undefined && entry.ErrorCode !== '';
-          if (rejected) {
-            logger.warn('EventBridge rejected a lifecycle event; failing its hints back to SQS', {
-              eventId: syncEvent.detail.eventId,
-              messageIds: group.messageIds,
-              entryErrorCode: entry?.ErrorCode,
-            });
-            fail(group.messageIds, 'eventbridge');
-            return;
-          }
-          published.set(syncEvent.type, (published.get(syncEvent.type) ?? 0) + 1);
-          logger.debug('Lifecycle event published', {
-            eventId: syncEvent.detail.eventId,
-            detailType: syncEvent.type,
-            cause: syncEvent.detail.cause,
-            hints: group.messageIds.length,
-          });
+    ready.forEach(({ group, event: lifecycleEvent }, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.published !== true) {
+        logger.warn('Publishing a lifecycle event failed; failing its hints back to SQS', {
+          eventId: lifecycleEvent.detail.eventId,
+          messageIds: group.messageIds,
+          ...(outcome === undefined ? {} : { error: outcome.error }),
+          ...(outcome?.entryErrorCode === undefined
+            ? {}
+            : { entryErrorCode: outcome.entryErrorCode }),
         });
-      } catch (error) {
-        logger.warn('Publishing lifecycle events failed; failing their hints back to SQS', {
-          messageIds: chunk.flatMap(({ group }) => group.messageIds),
-          error: describeError(error),
-        });
-        for (const { group } of chunk) fail(group.messageIds, 'eventbridge');
+        fail(group.messageIds, 'eventbridge');
+        return;
       }
-    }
+      published.set(lifecycleEvent.type, (published.get(lifecycleEvent.type) ?? 0) + 1);
+      logger.debug('Lifecycle event published', {
+        eventId: lifecycleEvent.detail.eventId,
+        detailType: lifecycleEvent.type,
+        cause: lifecycleEvent.detail.cause,
+        hints: group.messageIds.length,
+      });
+    });
 
     for (const [type, count] of published) {
       countBy(MetricName.LifecycleEventsPublished, 'detailType', type, count);
