@@ -42,6 +42,12 @@ export interface SimulateLoginsOptions extends SimulatedPool {
    */
   readonly concurrency?: number;
   /**
+   * The users who sign in, when they are real users of a pool (the local stack creates them in
+   * moto, whose subs are its own); the first `users` of them sign in.
+   * @default - `simulatedUser(0)` … `simulatedUser(users - 1)`, users of no pool
+   */
+  readonly population?: readonly SimulatedUser[];
+  /**
    * Called after every sign-in.
    * @default - nothing
    */
@@ -129,9 +135,12 @@ export const simulateLogins = async (options: SimulateLoginsOptions): Promise<Si
   if (!Number.isInteger(logins) || logins < 0)
     throw new RangeError('logins must be an integer ≥ 0');
   if (!Number.isInteger(users) || users < 1) throw new RangeError('users must be an integer ≥ 1');
-  const population = Array.from({ length: Math.min(users, Math.max(logins, 1)) }, (_, index) =>
-    simulatedUser(index),
-  );
+  const size = Math.min(users, Math.max(logins, 1));
+  const population =
+    options.population === undefined
+      ? Array.from({ length: size }, (_, index) => simulatedUser(index))
+      : options.population.slice(0, size);
+  if (population.length === 0) throw new RangeError('population must hold at least one user');
   const newestLoginAt = new Map<string, number>();
   const latencies: number[] = [];
   const started = Date.now();

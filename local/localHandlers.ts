@@ -6,6 +6,16 @@ import {
   POST_AUTHENTICATION_SERVICE,
 } from '../services/post-authentication/compose.js';
 import {
+  type ComposedPostConfirmation,
+  composePostConfirmation,
+  POST_CONFIRMATION_SERVICE,
+} from '../services/post-confirmation/compose.js';
+import {
+  type ComposedUserLifecycle,
+  composeUserLifecycle,
+  USER_LIFECYCLE_SERVICE,
+} from '../services/user-lifecycle/compose.js';
+import {
   type ComposedUserSync,
   composeUserSync,
   USER_SYNC_SERVICE,
@@ -60,6 +70,55 @@ export const buildPostAuthentication = (
     endpoint: target.endpoint,
     ...localCredentials(context.env),
     ...observability(POST_AUTHENTICATION_SERVICE, context),
+  });
+
+/**
+ * Builds the REAL post-confirmation trigger with `composePostConfirmation`, the function
+ * `handler.ts` calls at cold start in Lambda: configuration from `context.env` plus the local
+ * endpoint, bus and queue; `destroy()` closes its clients. moto runs no trigger: the local admin
+ * helper invokes it after a confirmed sign-up.
+ *
+ * @param target - the AWS endpoint, region, bus and sync queue to publish to.
+ */
+export const buildPostConfirmation = (
+  context: LocalHandlerContext,
+  target: { endpoint: string; region: string; eventBusName: string; syncQueueUrl: string },
+): ComposedPostConfirmation =>
+  composePostConfirmation({
+    env: {
+      ...context.env,
+      EVENT_BUS_NAME: target.eventBusName,
+      SYNC_QUEUE_URL: target.syncQueueUrl,
+      AWS_REGION: target.region,
+    },
+    endpoint: target.endpoint,
+    ...localCredentials(context.env),
+    ...observability(POST_CONFIRMATION_SERVICE, context),
+  });
+
+/**
+ * Builds the REAL user-lifecycle consumer with `composeUserLifecycle`, the function `handler.ts`
+ * calls at cold start in Lambda: configuration from `context.env` plus the local endpoint, bus
+ * and the pools it acts on; `destroy()` closes its clients.
+ *
+ * @param target - the AWS endpoint (moto's Cognito and EventBridge), region and product bus.
+ * @param userPoolIds - the pools it acts on (`USER_POOL_IDS`): the pools of moto.
+ */
+export const buildUserLifecycle = (
+  context: LocalHandlerContext,
+  target: { endpoint: string; region: string; eventBusName: string },
+  userPoolIds: readonly string[],
+): ComposedUserLifecycle =>
+  composeUserLifecycle({
+    env: {
+      ...context.env,
+      EVENT_BUS_NAME: target.eventBusName,
+      USER_POOL_IDS: userPoolIds.join(','),
+      AWS_REGION: target.region,
+    },
+    endpoint: target.endpoint,
+    ...localCredentials(context.env),
+    ...observability(USER_LIFECYCLE_SERVICE, context),
   });
 
 /**

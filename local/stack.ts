@@ -3,14 +3,22 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { localCredentials } from '../cli/localCredentials.js';
 import type { ComposedPostAuthentication } from '../services/post-authentication/compose.js';
 import type { PostAuthenticationHandler } from '../services/post-authentication/postAuthentication.js';
+import type { PostConfirmationHandler } from '../services/post-confirmation/postConfirmation.js';
 import type { Env } from '../shared/env.js';
 import { pipeline } from '../shared/pipeline.js';
 import { MetricTotals } from '../shared/recordingMetrics.js';
 import { type HasuraTarget, startHasuraTarget } from './hasuraTarget.js';
 import { createLocalAwsClients, type LocalAwsClients } from './localAwsClients.js';
-import { buildPostAuthentication, buildUserSync } from './localHandlers.js';
+import {
+  buildPostAuthentication,
+  buildPostConfirmation,
+  buildUserLifecycle,
+  buildUserSync,
+} from './localHandlers.js';
 import { LOCAL_SETTINGS } from './localSettings.js';
+import { createLocalUserAdmin, type LocalUserAdmin } from './localUserAdmin.js';
 import { type MotoServer, startMotoServer } from './motoServer.js';
+import { type ProvisionedLifecyclePath, provisionLifecyclePath } from './provisionLifecycle.js';
 import { type ProvisionedPipeline, provisionPipeline } from './provisionPipeline.js';
 import { ensureUserPool } from './provisionResources.js';
 import { type SqsBatchReport, type SqsPoller, startSqsPoller } from './sqsPoller.js';
@@ -78,6 +86,11 @@ export interface LocalStackOptions {
    * @default - nothing
    */
   readonly onSyncBatch?: (report: SqsBatchReport) => void;
+  /**
+   * Also called after every batch of the user-lifecycle consumer.
+   * @default - nothing
+   */
+  readonly onLifecycleBatch?: (report: SqsBatchReport) => void;
 }
 
 /** A running local stack. */
@@ -88,6 +101,11 @@ export interface LocalStack {
   /** Whether this stack started the moto server (and stops it). */
   readonly startedMoto: boolean;
   readonly provisioned: ProvisionedPipeline;
+  /**
+   * The lifecycle path: the rule on moto's default bus (CloudTrail's events of
+   * {@link LocalStack.userPoolId}), the lifecycle queue and its DLQ.
+   */
+  readonly lifecycle: ProvisionedLifecyclePath;
   /**
    * The Cognito user pool the stack created in moto (`LOCAL_SETTINGS.userPoolName`): run
    * `backfill` or `reconcile` against it.
@@ -109,9 +127,18 @@ export interface LocalStack {
    * bus); it counts in the same totals and is closed by `stop()`.
    */
   createPostAuthentication(overrides: Env): PostAuthenticationHandler;
+  /** The REAL post-confirmation trigger, publishing to this stack's bus (moto runs none). */
+  readonly postConfirmation: PostConfirmationHandler;
+  /**
+   * Changes users of {@link LocalStack.userPoolId} in moto and plays CloudTrail (and Cognito's
+   * post-confirmation trigger) for each change, so the lifecycle path runs as in AWS.
+   */
+  readonly admin: LocalUserAdmin;
   /** Counters of the whole stack: what the services counted, the pollers, lag, subscriber. */
   readonly recorder: StackRecorder;
   readonly syncPoller: SqsPoller;
+  /** Feeds the REAL user-lifecycle consumer from the lifecycle queue. */
+  readonly lifecyclePoller: SqsPoller;
   readonly subscriberPoller?: SqsPoller;
   /** Stops the pollers, the engine and moto, and closes the clients. Safe to call twice. */
   stop(): Promise<void>;
@@ -119,9 +146,11 @@ export interface LocalStack {
 
 /**
  * Starts the whole pipeline locally: moto (unless `awsEndpoint` is given), the Hasura target,
- * the provisioning of bus, archive, queues, rules and subscriber (`provisionPipeline`), the REAL
- * post-authentication trigger and user-sync consumer built in-process with injected config,
- * and the poller that feeds the consumer like Lambda's SQS event source mapping.
+ * the provisioning of bus, archive, queues, rules and subscriber (`provisionPipeline`), the user
+ * pool and the lifecycle path (`provisionLifecyclePath`: the default-bus rule, queue and DLQ), the
+ * REAL post-authentication and post-confirmation triggers and the user-sync and user-lifecycle
+ * consumers built in-process with injected config, the pollers that feed the consumers like
+ * Lambda's SQS event source mapping, and the admin helper that plays CloudTrail.
  * Whatever fails on the way, what was started is stopped again before the error propagates.
  *
  * @example
@@ -179,12 +208,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       region,
       ...localCredentials(env),
     });
-    let userPoolId: string;
-    try {
-      userPoolId = await ensureUserPool(cognito, LOCAL_SETTINGS.userPoolName);
-    } finally {
-      cognito.destroy();
-    }
+    cleanups.push(() => cognito.destroy());
+    const userPoolId = await ensureUserPool(cognito, LOCAL_SETTINGS.userPoolName);
+    const lifecycle = await provisionLifecyclePath(aws, [userPoolId], {
+      visibilityTimeoutSeconds:
+        options.visibilityTimeoutSeconds ?? LOCAL_SETTINGS.visibilityTimeoutSeconds,
+    });
     const userPoolIds =
       env.USER_POOL_IDS === undefined
         ? [LOCAL_SETTINGS.simulatedUserPoolId, userPoolId]
@@ -193,7 +222,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
             .filter((id) => id !== '');
 
     const totals = new MetricTotals();
-    const recorder = createStackRecorder(totals, hasura.engine);
+    // post-confirmation counts under the login trigger's metric names: totals of its own.
+    const signUpTotals = new MetricTotals();
+    const recorder = createStackRecorder(totals, hasura.engine, signUpTotals);
     const context = { env, logLevel: options.logLevel ?? 'WARN', totals } as const;
     const triggers: ComposedPostAuthentication[] = [];
     cleanups.push(() => {
@@ -214,6 +245,26 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       return trigger.handler;
     };
     const postAuthentication = createPostAuthentication({});
+    const publishTarget = {
+      endpoint: awsEndpoint,
+      region,
+      eventBusName: provisioned.eventBusName,
+      syncQueueUrl: provisioned.syncQueue.queueUrl,
+    };
+    const postConfirmation = buildPostConfirmation(
+      { ...context, totals: signUpTotals },
+      publishTarget,
+    );
+    cleanups.push(() => postConfirmation.destroy());
+    const userLifecycle = buildUserLifecycle(context, publishTarget, [userPoolId]);
+    cleanups.push(() => userLifecycle.destroy());
+    const admin = createLocalUserAdmin({
+      cognito,
+      eventBridge: aws.eventBridge,
+      userPoolId,
+      region,
+      postConfirmation: postConfirmation.handler,
+    });
     const userSync = buildUserSync(context, hasura, userPoolIds).handler;
 
     const syncPoller = startSqsPoller({
@@ -230,6 +281,21 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       onError: recorder.onPollerError,
     });
     cleanups.push(() => syncPoller.stop());
+
+    const lifecyclePoller = startSqsPoller({
+      sqs: aws.sqs,
+      queueUrl: lifecycle.queueUrl,
+      queueArn: lifecycle.queueArn,
+      functionName: 'user-lifecycle',
+      handler: userLifecycle.handler,
+      batchSize: pipeline.lifecycle.function.batchSize,
+      maxBatchingWindowMs: pipeline.lifecycle.function.maxBatchingWindowSeconds * 1000,
+      timeoutMs: pipeline.lifecycle.function.timeoutSeconds * 1000,
+      maxConcurrency: 1,
+      ...(options.onLifecycleBatch === undefined ? {} : { onBatch: options.onLifecycleBatch }),
+      onError: recorder.onPollerError,
+    });
+    cleanups.push(() => lifecyclePoller.stop());
 
     let subscriberPoller: SqsPoller | undefined;
     if (options.exampleSubscriber ?? true) {
@@ -252,14 +318,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       region,
       startedMoto: moto !== undefined,
       provisioned,
+      lifecycle,
       userPoolId,
       userPoolIds,
       hasura,
       aws,
       postAuthentication,
       createPostAuthentication,
+      postConfirmation: postConfirmation.handler,
+      admin,
       recorder,
       syncPoller,
+      lifecyclePoller,
       ...(subscriberPoller === undefined ? {} : { subscriberPoller }),
       stop: cleanup,
     };

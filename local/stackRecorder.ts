@@ -15,6 +15,18 @@ export interface StackSnapshot {
   /** post-authentication: events lost (EventBridge and SQS failed). */
   readonly publishFailed: number;
   readonly invalidTrigger: number;
+  /** post-confirmation: sign-up events by path (its own totals, apart from the logins'). */
+  readonly signUps: {
+    readonly published: number;
+    readonly fallback: number;
+    readonly failed: number;
+  };
+  /** user-lifecycle: lifecycle events published, hints ignored, hints failed back to SQS. */
+  readonly lifecycle: {
+    readonly published: number;
+    readonly ignored: number;
+    readonly failed: number;
+  };
   /** user-sync: rows inserted or updated. */
   readonly usersSynced: number;
   /** user-sync: events older than the stored row. */
@@ -73,8 +85,15 @@ const detailOf = (body: string): { eventId?: string; authenticatedAt?: string } 
  *
  * @param totals - the services' metric totals.
  * @param engine - the embedded engine, for its request count.
+ * @param signUpTotals - the post-confirmation trigger's totals (its metric names are the
+ *   login trigger's).
+ * @default signUpTotals - none: the sign-up counts are 0
  */
-export const createStackRecorder = (totals: MetricTotals, engine?: HasuraEngine): StackRecorder => {
+export const createStackRecorder = (
+  totals: MetricTotals,
+  engine?: HasuraEngine,
+  signUpTotals?: MetricTotals,
+): StackRecorder => {
   const lags: number[] = [];
   const subscriberIds = new Set<string>();
   const counters = { succeeded: 0, failed: 0, invocations: 0, pollerErrors: 0 };
@@ -111,6 +130,16 @@ export const createStackRecorder = (totals: MetricTotals, engine?: HasuraEngine)
       fallback: totals.get(MetricName.FallbackUsed),
       publishFailed: totals.get(MetricName.PublishFailed),
       invalidTrigger: totals.get(MetricName.InvalidTrigger),
+      signUps: {
+        published: signUpTotals?.get(MetricName.Published) ?? 0,
+        fallback: signUpTotals?.get(MetricName.FallbackUsed) ?? 0,
+        failed: signUpTotals?.get(MetricName.PublishFailed) ?? 0,
+      },
+      lifecycle: {
+        published: totals.get(MetricName.LifecycleEventsPublished),
+        ignored: totals.get(MetricName.HintsIgnored),
+        failed: totals.get(MetricName.HintsFailed),
+      },
       usersSynced: totals.get(MetricName.UsersSynced),
       staleSkipped: totals.get(MetricName.StaleEventsSkipped),
       hasuraRequests: totals.get(MetricName.HasuraRequests),

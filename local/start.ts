@@ -1,13 +1,24 @@
 /**
- * `npm start`: boots the local stack (moto + the Hasura-compatible engine + the pipeline), drives
- * simulated sign-ins through the REAL post-authentication trigger, shows progress, prints a
- * summary, then keeps serving until Ctrl-C. `--once` exits after the summary instead: non-zero
+ * `npm start`: boots the local stack (moto + the Hasura-compatible engine + the pipeline), makes
+ * the simulated users real users of the local pool (sign-up and confirmation: the REAL
+ * post-confirmation trigger), drives simulated sign-ins through the REAL post-authentication
+ * trigger, then changes users as an administrator would (never-signed-in sign-ups, an email
+ * change, a disable, a deletion: the lifecycle path), shows progress, prints a summary, then
+ * keeps serving until Ctrl-C. `--once` exits after the summary instead: non-zero
  * when a sign-in did not reach Hasura. docs/local-stack.md describes flags and variables.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { type SimulationResult, simulateLogins, unsyncedUsers } from '../cli/simulateLogins.js';
 import { describeError, isConfigurationError } from '../shared/errors.js';
 import { fetchSyncedUsers } from './hasuraTarget.js';
+import {
+  checkLifecycleDemo,
+  type LifecycleDemo,
+  type LifecycleDemoStatus,
+  lifecycleDemoComplete,
+  registerSimulatedUsers,
+  runLifecycleDemo,
+} from './lifecycleDemo.js';
 import { loadLocalStackOptions } from './localStackConfig.js';
 import { queueDepth } from './queueDepth.js';
 import { type LocalStack, startLocalStack } from './stack.js';
@@ -32,28 +43,43 @@ const program = new Command('npm start --')
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The signed-in users that should be up to date: all but the one the demo deleted. */
+const signedInUsers = (simulation: SimulationResult, demo: LifecycleDemo): SimulationResult => ({
+  ...simulation,
+  users: simulation.users.filter((user) => user.sub !== demo.deleted?.sub),
+});
+
 /**
- * Waits until every simulated user is up to date in Hasura and the queues are drained, the
- * deadline passes or the run is interrupted.
+ * Waits until every simulated user is up to date in Hasura, the demo's changes reached it and
+ * the queues are drained, the deadline passes or the run is interrupted.
+ *
+ * @returns the demo's status at the end of the wait.
  */
 const waitForSync = async (
   stack: LocalStack,
   simulation: SimulationResult,
+  demo: LifecycleDemo,
   deadline: number,
   signal: AbortSignal,
   status: (text: string) => void,
-): Promise<void> => {
-  while (!signal.aborted) {
+): Promise<LifecycleDemoStatus> => {
+  const expected = signedInUsers(simulation, demo);
+  for (;;) {
     const rows = await fetchSyncedUsers(stack.hasura);
-    const unsynced = unsyncedUsers(simulation, rows).length;
+    const unsynced = unsyncedUsers(expected, rows).length;
+    const lifecycle = await checkLifecycleDemo(stack.hasura, demo);
     const sync = await queueDepth(stack.aws.sqs, stack.provisioned.syncQueue.queueUrl);
+    const hints = await queueDepth(stack.aws.sqs, stack.lifecycle.queueUrl);
     const subscriber = await queueDepth(stack.aws.sqs, stack.provisioned.subscriber.queueUrl);
     status(
-      `waiting for the sync: ${simulation.users.length - unsynced}/${simulation.users.length} users up to date · sync queue ${sync.total} · subscriber queue ${subscriber.total}`,
+      `waiting for the sync: ${expected.users.length - unsynced}/${expected.users.length} users up to date · lifecycle ${lifecycleDemoComplete(demo, lifecycle) ? 'done' : 'pending'} · sync queue ${sync.total} · lifecycle queue ${hints.total} · subscriber queue ${subscriber.total}`,
     );
     const drained =
-      sync.total === 0 && (stack.subscriberPoller === undefined || subscriber.total === 0);
-    if ((unsynced === 0 && drained) || Date.now() > deadline) break;
+      sync.total === 0 &&
+      hints.total === 0 &&
+      (stack.subscriberPoller === undefined || subscriber.total === 0);
+    const done = unsynced === 0 && drained && lifecycleDemoComplete(demo, lifecycle);
+    if (done || signal.aborted || Date.now() > deadline) return lifecycle;
     await sleep(250);
   }
 };
@@ -91,10 +117,20 @@ const main = async (): Promise<number> => {
     if (interrupted.signal.aborted) return 130;
 
     const status = createStatusLine(out);
+    const registering = Math.min(flags.users, Math.max(flags.logins, 1));
+    const population = await registerSimulatedUsers(stack.admin, registering, {
+      concurrency: flags.concurrency,
+      onProgress: (done) =>
+        status(`users signed up and confirmed in ${stack?.userPoolId}: ${done}/${registering}`),
+    });
+    if (interrupted.signal.aborted) return 130;
     const simulation = await simulateLogins({
       handler: stack.postAuthentication,
       logins: flags.logins,
       users: flags.users,
+      population,
+      userPoolId: stack.userPoolId,
+      region: stack.region,
       concurrency: flags.concurrency,
       signal: interrupted.signal,
       onProgress: (done, total) => {
@@ -104,9 +140,14 @@ const main = async (): Promise<number> => {
         );
       },
     });
-    await waitForSync(
+    status(
+      'administrator changes: sign-ups that never sign in, an email change, a disable, a deletion',
+    );
+    const demo = await runLifecycleDemo(stack.admin, simulation.users);
+    const lifecycle = await waitForSync(
       stack,
       simulation,
+      demo,
       Date.now() + flags.timeout * 1000,
       interrupted.signal,
       status,
@@ -114,17 +155,30 @@ const main = async (): Promise<number> => {
     status.done();
 
     const rows = await fetchSyncedUsers(stack.hasura);
+    const expected = signedInUsers(simulation, demo);
     const summary: RunSummary = {
       simulation,
       snapshot: stack.recorder.snapshot(),
+      userPoolId: stack.userPoolId,
       usersInHasura: rows.length,
-      unsynced: unsyncedUsers(simulation, rows).length,
+      expectedUsers: expected.users.length,
+      unsynced: unsyncedUsers(expected, rows).length,
       dlqDepth: (await queueDepth(stack.aws.sqs, stack.provisioned.syncQueue.dlqUrl)).total,
+      lifecycle: {
+        demo,
+        status: lifecycle,
+        dlqDepth: (await queueDepth(stack.aws.sqs, stack.lifecycle.dlqUrl)).total,
+      },
     };
     out.write(formatSummary(summary));
     out.write(formatEndpoints(stack));
     const failed =
-      summary.unsynced > 0 || summary.dlqDepth > 0 || summary.snapshot.publishFailed > 0;
+      summary.unsynced > 0 ||
+      summary.dlqDepth > 0 ||
+      summary.snapshot.publishFailed > 0 ||
+      summary.snapshot.signUps.failed > 0 ||
+      summary.lifecycle.dlqDepth > 0 ||
+      !lifecycleDemoComplete(demo, lifecycle);
     if (flags.once || interrupted.signal.aborted) {
       if (interrupted.signal.aborted) return 130;
       return failed ? 1 : 0;

@@ -150,3 +150,46 @@ export const syncEventPattern = (
   ...userEventPattern(source),
   detail: { schemaVersion: [...pipeline.syncSchemaVersions] },
 });
+
+/** How CloudTrail puts a Cognito user pool API call on the default bus. */
+export const COGNITO_CLOUDTRAIL = {
+  /** The event's `source`. */
+  source: 'aws.cognito-idp',
+  /** The event's `detail-type` (every management event CloudTrail delivers). */
+  detailType: 'AWS API Call via CloudTrail',
+  /** `detail.eventSource` of a user pool call. */
+  eventSource: 'cognito-idp.amazonaws.com',
+} as const;
+
+/**
+ * The pattern of the lifecycle rule on the account's default bus, as CloudTrail puts Cognito's
+ * management events there: source `aws.cognito-idp`, detail type `AWS API Call via CloudTrail`,
+ * the event names of `pipeline.lifecycle.eventNames`, calls on the given pools, successful calls
+ * only (no `errorCode`). The CDK stack and the local stack both build the rule from it.
+ *
+ * @param userPoolIds - the pools whose calls the rule selects.
+ *
+ * @example
+ * lifecycleRulePattern(['eu-west-1_AbCdEf123']);
+ */
+export const lifecycleRulePattern = (
+  userPoolIds: readonly string[],
+): {
+  source: string[];
+  'detail-type': string[];
+  detail: {
+    eventSource: string[];
+    eventName: string[];
+    requestParameters: { userPoolId: string[] };
+    errorCode: [{ exists: false }];
+  };
+} => ({
+  source: [COGNITO_CLOUDTRAIL.source],
+  'detail-type': [COGNITO_CLOUDTRAIL.detailType],
+  detail: {
+    eventSource: [COGNITO_CLOUDTRAIL.eventSource],
+    eventName: [...pipeline.lifecycle.eventNames],
+    requestParameters: { userPoolId: [...userPoolIds] },
+    errorCode: [{ exists: false }],
+  },
+});

@@ -93,7 +93,15 @@ describe('Function: npm start (local/start.ts)', () => {
     expect(output).toMatch(
       /logins published\s+60 \(EventBridge \d+, via fallback to SQS \d+, lost 0\)/,
     );
-    expect(output).toMatch(/users in Hasura\s+20 \(every simulated user up to date\)/);
+    // 20 who signed in (one of them deleted: a tombstone or no row) and 3 who never did.
+    expect(output).toMatch(/users in Hasura\s+2[23] \(every simulated user up to date\)/);
+    expect(output).toMatch(/user pool \(moto\)\s+us-east-1_\w+/);
+    expect(output).toMatch(/sign-ups published\s+23 by post-confirmation/);
+    expect(output).toMatch(/never signed in\s+3\/3 in Hasura/);
+    expect(output).toMatch(/email changed\s+user-00000: in Hasura/);
+    expect(output).toMatch(/disabled\s+user-00001: in Hasura/);
+    expect(output).toMatch(/deleted\s+user-00002: in Hasura/);
+    expect(output).toMatch(/lifecycle DLQ depth\s+0/);
     expect(output).toMatch(/sync DLQ depth\s+0/);
     expect(output).toMatch(/sync lag\s+p50 \d+ ms, p99 \d+ ms/);
     expect(output).toMatch(/Hasura requests\s+\d+ by user-sync/);
@@ -116,7 +124,7 @@ describe('Function: npm start (local/start.ts)', () => {
     // Assess
     const output = run.output();
     expect(code).toBe(1);
-    expect(output).toMatch(/users in Hasura\s+0 \(0 of 5 simulated user up to date\)/);
+    expect(output).toMatch(/users in Hasura\s+0 \(0 of 4 simulated user up to date\)/);
     const endpoints = endpointsOf(output);
     expect(endpoints).toHaveLength(2);
     for (const endpoint of endpoints) expect(await answers(endpoint)).toBe(false);
