@@ -30,7 +30,15 @@ export interface LoginEventSubscriberProps {
    */
   readonly eventSource?: string;
   /**
-   * The subscriber's own pattern, merged over the login-event pattern (source + detail-type):
+   * The detail types the rule selects, e.g. `Object.values(pipeline.detailTypes)` for the
+   * lifecycle events (`UserSignedUp`, `UserUpdated`, `UserDeleted`) besides the logins. The
+   * default stays on logins, so a subscriber written before the lifecycle events existed receives
+   * exactly what it received then.
+   * @default [pipeline.detailTypes.authenticated] - login events (`UserAuthenticated`) only
+   */
+  readonly detailTypes?: readonly string[];
+  /**
+   * The subscriber's own pattern, merged over the event pattern (source + `detailTypes`):
    * e.g. `{ detail: { attributes: { email: [{ suffix: '@example.com' }] } } }`. A key given here
    * replaces the same key of the login-event pattern.
    * @default - every login event
@@ -66,7 +74,8 @@ export interface LoginEventSubscriberProps {
 }
 
 /**
- * Subscribes a service to the login events: a rule on the bus with the service's own pattern,
+ * Subscribes a service to the bus's user events (logins by default, lifecycle events through
+ * `detailTypes`): a rule on the bus with the service's own pattern,
  * delivering to a queue of its own (with its dead-letter queue, and a second dead-letter queue
  * plus retry policy for deliveries EventBridge itself cannot make), or to any target.
  *
@@ -99,7 +108,7 @@ export class LoginEventSubscriber extends Construct {
       description: props.description ?? `Login events for ${id}`,
       eventPattern: {
         source: [source],
-        detailType: [pipeline.detailType],
+        detailType: [...(props.detailTypes ?? [pipeline.detailTypes.authenticated])],
         ...props.eventPattern,
       },
     });
@@ -205,6 +214,17 @@ const validate = (id: string, props: LoginEventSubscriberProps): void => {
     throw new Error(
       `LoginEventSubscriber ${id}: eventPattern must not be empty; omit it to receive every login event`,
     );
+  }
+  const detailTypes = props.detailTypes;
+  if (detailTypes !== undefined && detailTypes.length === 0) {
+    throw new Error(
+      `LoginEventSubscriber ${id}: detailTypes must not be empty; omit it to receive login events only`,
+    );
+  }
+  for (const detailType of detailTypes ?? []) {
+    if (detailType.trim() === '') {
+      throw new Error(`LoginEventSubscriber ${id}: detailTypes must not hold an empty name`);
+    }
   }
   if (props.eventSource !== undefined && props.eventSource.trim() === '') {
     throw new Error(`LoginEventSubscriber ${id}: eventSource must not be empty`);

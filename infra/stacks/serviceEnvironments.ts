@@ -75,6 +75,14 @@ export const userSyncSettings = (props: CognitoHasuraSyncStackProps): Record<str
     SYNC_WRITE_MODE: props.syncWriteMode,
   });
 
+/**
+ * The `user-lifecycle` variables that come from stack props: the event contract it publishes
+ * (`EVENT_SOURCE`, `PUBLISHED_ATTRIBUTES`, the same values as the triggers'). The stack adds
+ * `EVENT_BUS_NAME` and `USER_POOL_IDS` (the pool it creates or imports).
+ */
+export const userLifecycleSettings = (props: CognitoHasuraSyncStackProps): Record<string, string> =>
+  definedOnly({ ...eventContractSettings(props) });
+
 /** A list as the comma-separated text the services' `stringList` reads, or undefined if empty. */
 const list = (items: readonly string[] | undefined): string | undefined =>
   items === undefined || items.length === 0 ? undefined : items.join(',');

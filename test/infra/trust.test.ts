@@ -27,6 +27,8 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
   });
   const consumerId = functionIdOf(template, ServiceName.UserSync);
   const postAuthId = functionIdOf(template, ServiceName.PostAuthentication);
+  const postConfirmationId = functionIdOf(template, ServiceName.PostConfirmation);
+  const lifecycleId = functionIdOf(template, ServiceName.UserLifecycle);
   const queueId = logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: pipeline.syncQueue.name });
   const busId = logicalIdOf(template, 'AWS::Events::EventBus');
   const poolId = logicalIdOf(template, 'AWS::Cognito::UserPool');
@@ -67,7 +69,7 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
     });
   });
 
-  it('denies SendMessage on the sync queue to all but the sync rule, the trigger and the replay role', () => {
+  it('denies SendMessage on the sync queue to all but the sync rule, the triggers and the replay role', () => {
     // Prepare
     const ruleId = logicalIdOf(template, 'AWS::Events::Rule', { Name: pipeline.syncRuleName });
 
@@ -85,7 +87,11 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
             Condition: {
               ArnNotEquals: {
                 'aws:SourceArn': arnOf(ruleId),
-                'aws:PrincipalArn': [roleArnOf(template, postAuthId), REPLAY_ROLE],
+                'aws:PrincipalArn': [
+                  roleArnOf(template, postAuthId),
+                  roleArnOf(template, postConfirmationId),
+                  REPLAY_ROLE,
+                ],
               },
             },
           },
@@ -94,7 +100,7 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
     });
   });
 
-  it('denies PutEvents of login events on the bus to all but the trigger and the named publishers', () => {
+  it('denies PutEvents of user events on the bus to all but the stack publishers and the named ones', () => {
     // Assess
     template.hasResourceProperties('AWS::Events::EventBusPolicy', {
       EventBusName: { Ref: busId },
@@ -106,7 +112,14 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
         Resource: arnOf(busId),
         Condition: {
           'ForAnyValue:StringEquals': { 'events:source': [pipeline.eventSource] },
-          ArnNotEquals: { 'aws:PrincipalArn': [roleArnOf(template, postAuthId), BACKFILL_ROLE] },
+          ArnNotEquals: {
+            'aws:PrincipalArn': [
+              roleArnOf(template, postAuthId),
+              roleArnOf(template, postConfirmationId),
+              roleArnOf(template, lifecycleId),
+              BACKFILL_ROLE,
+            ],
+          },
         },
       },
     });
