@@ -3,14 +3,22 @@
  * The CDK alarms and dashboard use the same constants.
  */
 export const MetricName = {
-  /** post-authentication: event accepted by EventBridge. */
+  /** post-authentication, post-confirmation: event accepted by EventBridge. */
   Published: 'Published',
-  /** post-authentication: EventBridge failed, the event went straight to the sync queue. */
+  /** post-authentication, post-confirmation: EventBridge failed, the event went to the sync queue. */
   FallbackUsed: 'FallbackUsed',
-  /** post-authentication: both EventBridge and SQS failed; `backfill` must repair. */
+  /** post-authentication, post-confirmation: EventBridge and SQS both failed; `backfill` repairs. */
   PublishFailed: 'PublishFailed',
-  /** post-authentication: the trigger payload was unusable (no `sub`, …). */
+  /** post-authentication, post-confirmation: the trigger payload was unusable (no `sub`, …). */
   InvalidTrigger: 'InvalidTrigger',
+  /** post-confirmation: an invocation that is not a sign-up (a password reset's confirmation). */
+  TriggerIgnored: 'TriggerIgnored',
+  /** user-lifecycle: CloudTrail hints that publish nothing (other pool, failed call, …), dimension `reason`. */
+  HintsIgnored: 'HintsIgnored',
+  /** user-lifecycle: lifecycle events published to the bus, dimension `detailType`. */
+  LifecycleEventsPublished: 'LifecycleEventsPublished',
+  /** user-lifecycle: CloudTrail hints failed back to SQS (Cognito or EventBridge failed). */
+  HintsFailed: 'HintsFailed',
   /** user-sync: users written (inserted or updated). */
   UsersSynced: 'UsersSynced',
   /** user-sync: events older than the row already stored (newest wins). */

@@ -1,4 +1,3 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { PostAuthenticationTriggerSchema } from '@aws-lambda-powertools/parser/schemas/cognito';
 import { z } from 'zod';
 import { InvalidEventError } from '../../shared/errors.js';
@@ -6,6 +5,8 @@ import {
   type UserAuthenticatedV1,
   UserAuthenticatedV1Schema,
 } from '../../shared/events/userAuthenticated.js';
+import { invocationEventId } from '../../shared/publishing/invocationEventId.js';
+import { describeIssues, pickAttributes } from '../../shared/publishing/userAttributes.js';
 
 /**
  * The Cognito post-authentication trigger event, as far as this service relies on it: Powertools'
@@ -36,45 +37,11 @@ export interface LoginEventDetailOptions {
 }
 
 /**
- * Problems of an unusable payload as `path: message` lines. zod 4 does not put input values in
- * issues, so attribute values never reach the logs this way.
+ * The event id of one sign-in: {@link invocationEventId} of the pool, the user's `sub` and the
+ * Lambda request id (the same derivation as every publishing trigger's).
  */
-export const describeIssues = (error: {
-  readonly issues: ReadonlyArray<{
-    readonly path: readonly PropertyKey[];
-    readonly message: string;
-  }>;
-}): string[] =>
-  error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
-
-/**
- * The event id of one trigger invocation: a UUID-shaped SHA-256 of the pool, the user's `sub`
- * and the Lambda request id. Every copy sent by this invocation (the SDK's retry, our retry of a
- * rejected entry, the SQS fallback) carries the same id, so consumers can drop duplicates.
- * Cognito's payload carries no request id of its own; a Cognito retry is a new Lambda invocation
- * with a new request id, so it gets a new id, which is harmless because the consumer is
- * idempotent and newest-wins (docs/post-authentication.md explains the choice).
- */
-export const loginEventId = (userPoolId: string, sub: string, requestId?: string): string => {
-  if (requestId === undefined || requestId === '') return randomUUID();
-  const hex = createHash('sha256').update(`${userPoolId}\n${sub}\n${requestId}`).digest('hex');
-  // Shape it as an RFC 9562 version-8 (custom) UUID so it reads like any other event id.
-  const variant = ((Number.parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-};
-
-/** Copies the allow-listed attributes; the rest of the user's attributes never leave. */
-export const pickAttributes = (
-  userAttributes: Readonly<Record<string, string>>,
-  allowList: readonly string[],
-): Record<string, string> => {
-  const picked: Record<string, string> = {};
-  for (const name of allowList) {
-    const value = userAttributes[name];
-    if (value !== undefined) picked[name] = value;
-  }
-  return picked;
-};
+export const loginEventId = (userPoolId: string, sub: string, requestId?: string): string =>
+  invocationEventId(userPoolId, sub, requestId);
 
 /** The user's status as Cognito sends it in the trigger's `cognito:user_status`, when it does. */
 const statusOf = (userAttributes: Readonly<Record<string, string>>): { status?: string } => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import {
   buildLoginEventDetail,
   loginEventId,
-  pickAttributes,
 } from '../../../services/post-authentication/loginEventDetail.js';
 import { isInvalidEventError } from '../../../shared/errors.js';
 import { UserAuthenticatedV1Schema } from '../../../shared/events/userAuthenticated.js';
@@ -58,19 +57,6 @@ describe('Function: loginEventId', () => {
     expect(ids[0]).toMatch(UUID);
     expect(ids[1]).toMatch(UUID);
     expect(ids[0]).not.toBe(ids[1]);
-  });
-});
-
-describe('Function: pickAttributes', () => {
-  it('keeps only allow-listed attributes that the user has', () => {
-    // Prepare
-    const attributes = { sub: 's', email: 'a@example.com', phone_number: '+1', 'custom:x': 'y' };
-
-    // Act
-    const picked = pickAttributes(attributes, ['email', 'custom:x', 'name']);
-
-    // Assess
-    expect(picked).toStrictEqual({ email: 'a@example.com', 'custom:x': 'y' });
   });
 });
 

@@ -1,12 +1,8 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { describeError } from '../../shared/errors.js';
-import {
-  toEnvelope,
-  USER_AUTHENTICATED_DETAIL_TYPE,
-  type UserAuthenticatedV1,
-} from '../../shared/events/userAuthenticated.js';
-import type { ServiceLogger } from '../../shared/observabilityPorts.js';
+import { describeError } from '../errors.js';
+import { occurredAtOf, type SyncEvent, toSyncEnvelope } from '../events/syncEvent.js';
+import type { ServiceLogger } from '../observabilityPorts.js';
 import {
   EntryRejectedError,
   isEntryRejectedError,
@@ -16,7 +12,7 @@ import {
 import { eventBridgeDeadline } from './publishBudget.js';
 import { withDeadline } from './withDeadline.js';
 
-/** PutEvents calls per sign-in: the first, plus one retry of an entry rejected as transient. */
+/** PutEvents calls per event: the first, plus one retry of an entry rejected as transient. */
 export const MAX_PUT_EVENTS_CALLS = 2;
 
 /** Where the event is published and with what. */
@@ -36,7 +32,7 @@ export interface PublishTargets {
   /**
    * AWS account written into the fallback envelope.
    *
-   * @default undefined - `toEnvelope`'s placeholder account
+   * @default undefined - `toSyncEnvelope`'s placeholder account
    */
   readonly account?: string | undefined;
   /** Logger for the retry and fallback warnings. */
@@ -45,7 +41,7 @@ export interface PublishTargets {
   readonly now: () => number;
 }
 
-/** How publishing one login event ended. */
+/** How publishing one event ended. */
 export type PublishOutcome =
   | { readonly kind: 'published'; readonly putEventsCalls: number }
   | { readonly kind: 'fallback'; readonly eventBridgeError: string }
@@ -58,7 +54,7 @@ const errorFields = (error: unknown): Record<string, string> =>
     : { error: describeError(error) };
 
 const putEvents = async (
-  detail: UserAuthenticatedV1,
+  event: SyncEvent,
   targets: PublishTargets,
   deadlineAt: number,
 ): Promise<number> => {
@@ -68,9 +64,9 @@ const putEvents = async (
       {
         EventBusName: targets.eventBusName,
         Source: targets.eventSource,
-        DetailType: USER_AUTHENTICATED_DETAIL_TYPE,
-        Detail: JSON.stringify(detail),
-        Time: new Date(detail.authenticatedAt),
+        DetailType: event.type,
+        Detail: JSON.stringify(event.detail),
+        Time: new Date(occurredAtOf(event)),
       },
     ],
   });
@@ -96,13 +92,17 @@ const putEvents = async (
 };
 
 /**
- * Publishes one login event within `deadlineAt`: PutEvents to the bus (until
+ * Publishes one event of the contract within `deadlineAt`: PutEvents to the bus (until
  * {@link eventBridgeDeadline}, EventBridge's share of the remaining time), and when that fails,
- * times out or the entry is rejected, SendMessage of the EventBridge-shaped envelope to the sync
- * queue in the time left. Never throws; the outcome says which path worked.
+ * times out or the entry is rejected, SendMessage of the EventBridge-shaped envelope
+ * (`toSyncEnvelope`) to the sync queue in the time left. Never throws; the outcome says which
+ * path worked. The Cognito triggers (post-authentication, post-confirmation) publish through it.
+ *
+ * @example
+ * const outcome = await publishSyncEvent({ type: 'UserSignedUp', detail }, targets, Date.now() + 975);
  */
-export const publishLoginEvent = async (
-  detail: UserAuthenticatedV1,
+export const publishSyncEvent = async (
+  event: SyncEvent,
   targets: PublishTargets,
   deadlineAt: number,
 ): Promise<PublishOutcome> => {
@@ -110,7 +110,7 @@ export const publishLoginEvent = async (
   let eventBridgeError: unknown;
   try {
     const putEventsCalls = await putEvents(
-      detail,
+      event,
       targets,
       eventBridgeDeadline(startedAt, deadlineAt),
     );
@@ -123,7 +123,7 @@ export const publishLoginEvent = async (
     });
   }
   try {
-    const envelope = toEnvelope(detail, {
+    const envelope = toSyncEnvelope(event, {
       source: targets.eventSource,
       region: targets.region,
       ...(targets.account === undefined ? {} : { account: targets.account }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { withDeadline } from '../../../services/post-authentication/withDeadline.js';
+import { withDeadline } from '../../../../shared/publishing/withDeadline.js';
 
 const timeoutError = (): Error => new Error('deadline passed');
 

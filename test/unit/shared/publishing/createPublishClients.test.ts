@@ -7,19 +7,19 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { composePostAuthentication } from '../../../services/post-authentication/compose.js';
-import { createPublishClients } from '../../../services/post-authentication/createPublishClients.js';
+import { composePostAuthentication } from '../../../../services/post-authentication/compose.js';
+import { MetricName } from '../../../../shared/metricNames.js';
+import { createPublishClients } from '../../../../shared/publishing/createPublishClients.js';
 import {
   PUBLISH_MAX_ATTEMPTS,
   publishTimeouts,
-} from '../../../services/post-authentication/publishBudget.js';
-import { MetricName } from '../../../shared/metricNames.js';
+} from '../../../../shared/publishing/publishBudget.js';
 import {
   postAuthenticationEvent,
   silentLogger,
   testMetrics,
   triggerContext,
-} from '../../helpers/postAuthenticationFixtures.js';
+} from '../../../helpers/postAuthenticationFixtures.js';
 
 type Reply = (request: IncomingMessage, response: ServerResponse) => void;
 

@@ -1,4 +1,4 @@
-import { SyncError } from '../../shared/errors.js';
+import { SyncError } from '../errors.js';
 
 /** Where a publish attempt went: the EventBridge bus or the fallback sync queue. */
 export type PublishTarget = 'EventBridge' | 'SQS';
