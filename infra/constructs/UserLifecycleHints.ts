@@ -2,16 +2,23 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  CLOUDTRAIL_DETAIL_TYPE,
+  COGNITO_EVENT_SOURCE,
+} from '../../services/user-lifecycle/cloudTrailHint.js';
 import { pipeline } from '../../shared/pipeline.js';
 import { LoginEventSubscriber } from './LoginEventSubscriber.js';
 import type { QueueWithDeadLetterQueueProps } from './QueueWithDeadLetterQueue.js';
 
-/** How CloudTrail's record of a Cognito user-pool API call reaches EventBridge. */
+/**
+ * How CloudTrail's record of a Cognito user-pool API call reaches EventBridge: the values
+ * `user-lifecycle` checks on every message, from its own module.
+ */
 export const COGNITO_API_CALL = {
   /** `source` of the events CloudTrail delivers for `cognito-idp.amazonaws.com`. */
-  source: 'aws.cognito-idp',
+  source: COGNITO_EVENT_SOURCE,
   /** `detail-type` of a recorded API call. */
-  detailType: 'AWS API Call via CloudTrail',
+  detailType: CLOUDTRAIL_DETAIL_TYPE,
 } as const;
 
 /**

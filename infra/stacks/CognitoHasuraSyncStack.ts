@@ -17,8 +17,8 @@ import { UserPoolTriggers } from '../constructs/UserPoolTriggers.js';
 import { CONSUMER_NODE_OPTIONS } from '../lambdaRuntime.js';
 import type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
 import {
-  eventContractSettings,
   preTokenGenerationSettings,
+  publishingTriggerSettings,
   userLifecycleSettings,
   userSyncSettings,
 } from './serviceEnvironments.js';
@@ -276,8 +276,7 @@ export class CognitoHasuraSyncStack extends Stack {
       environment: {
         EVENT_BUS_NAME: eventBus.eventBusName,
         SYNC_QUEUE_URL: this.syncQueue.queueUrl,
-        ...eventContractSettings(props),
-        PUBLISH_BUDGET_MS: String(settings.budgetMs),
+        ...publishingTriggerSettings(props, settings.budgetMs),
       },
     });
     trigger.addToRolePolicy(

@@ -225,6 +225,20 @@ describe('Class: CognitoHasuraSyncStack (functions)', () => {
     }
   });
 
+  it('names the new functions as their services name themselves (the metrics dimension)', async () => {
+    // Prepare
+    const { POST_CONFIRMATION_SERVICE } = await import(
+      '../../services/post-confirmation/compose.js'
+    );
+    const { USER_LIFECYCLE_SERVICE } = await import('../../services/user-lifecycle/compose.js');
+
+    // Assess
+    expect([ServiceName.PostConfirmation, ServiceName.UserLifecycle]).toEqual([
+      POST_CONFIRMATION_SERVICE,
+      USER_LIFECYCLE_SERVICE,
+    ]);
+  });
+
   it('outputs the ARN of every trigger', () => {
     // Assess
     template.hasOutput('PostAuthenticationFunctionArn', { Value: arnOf(postAuthId) });

@@ -252,3 +252,65 @@ describe('Class: UserLifecycleHints', () => {
     expect(act).toThrow(/eventNames must not be empty/);
   });
 });
+
+describe('Function: the services’ own loaders on the synthesized environments', () => {
+  const { template } = synthStack({ userPoolId: IMPORTED_POOL, env: TEST_ENV });
+
+  /** A function's variables, with each deploy-time reference replaced by a plausible value. */
+  const variablesOf = (service: string): Record<string, string> => {
+    const variables = (
+      propertiesOf(template, functionIdOf(template, service)).Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    const deployTime: Record<string, string> = {
+      EVENT_BUS_NAME: 'cognito-hasura-sync',
+      SYNC_QUEUE_URL:
+        'https://sqs.eu-west-1.amazonaws.com/123456789012/cognito-hasura-sync-user-sync',
+    };
+    return Object.fromEntries(
+      Object.entries(variables).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? value : (deployTime[name] ?? JSON.stringify(value)),
+      ]),
+    );
+  };
+
+  it('gives post-confirmation every variable its loader needs', async () => {
+    // Prepare
+    const { loadPostConfirmationConfig } = await import(
+      '../../services/post-confirmation/config.js'
+    );
+
+    // Act
+    const config = loadPostConfirmationConfig({
+      ...variablesOf(ServiceName.PostConfirmation),
+      AWS_REGION: TEST_ENV.region,
+    });
+
+    // Assess
+    expect(config).toMatchObject({
+      eventSource: pipeline.eventSource,
+      publishedAttributes: ['email'],
+      budgetMs: pipeline.postConfirmation.budgetMs,
+    });
+  });
+
+  it('gives user-lifecycle every variable its loader needs, the imported pool included', async () => {
+    // Prepare
+    const { loadUserLifecycleConfig } = await import('../../services/user-lifecycle/config.js');
+
+    // Act
+    const config = loadUserLifecycleConfig({
+      ...variablesOf(ServiceName.UserLifecycle),
+      AWS_REGION: TEST_ENV.region,
+    });
+
+    // Assess
+    expect(config.userPoolIds).toEqual(new Set([IMPORTED_POOL]));
+    expect(config).toMatchObject({
+      eventSource: pipeline.eventSource,
+      publishedAttributes: ['email'],
+    });
+  });
+});
