@@ -186,11 +186,7 @@ export class PipelineMonitoring extends Construct {
         right: [
           props.consumer.metricErrors({ label: 'consumer errors', statistic: 'Sum' }),
           // One line per failure class (RecordsFailed carries a `class` dimension).
-          new cloudwatch.MathExpression({
-            expression: `SEARCH('{${pipeline.metricsNamespace},class,service} MetricName="${MetricName.RecordsFailed}"', 'Sum', 300)`,
-            label: 'records failed',
-            period: FIVE_MINUTES,
-          }),
+          searchByDimension(MetricName.RecordsFailed, 'class', 'records failed'),
         ],
       }),
     );
@@ -234,6 +230,15 @@ export class PipelineMonitoring extends Construct {
             lifecycle.function.metricErrors({ label: 'user-lifecycle errors', statistic: 'Sum' }),
           ],
         }),
+        new cloudwatch.GraphWidget({
+          title: 'Lifecycle events published (by type) and hints failed or ignored',
+          width: 12,
+          left: [searchByDimension(MetricName.LifecycleEventsPublished, 'detailType', 'published')],
+          right: [
+            searchByDimension(MetricName.HintsFailed, 'class', 'hints failed'),
+            searchByDimension(MetricName.HintsIgnored, 'reason', 'hints ignored'),
+          ],
+        }),
       );
     }
     return widgets;
@@ -270,6 +275,21 @@ const queueWidget = (
       queue.metricApproximateAgeOfOldestMessage({ label: 'oldest message (s)' }),
       ...(extra.right ?? []),
     ],
+  });
+
+/**
+ * One line per value of a dimension a service adds to a metric (its `singleMetric()` carries
+ * the dimension and `service`), as a CloudWatch SEARCH.
+ */
+const searchByDimension = (
+  metricName: string,
+  dimension: string,
+  label: string,
+): cloudwatch.MathExpression =>
+  new cloudwatch.MathExpression({
+    expression: `SEARCH('{${pipeline.metricsNamespace},${dimension},service} MetricName="${metricName}"', 'Sum', 300)`,
+    label,
+    period: FIVE_MINUTES,
   });
 
 /** A metric the services emit through Powertools (EMF), by service. */

@@ -132,7 +132,14 @@ describe('Class: PipelineMonitoring (in CognitoHasuraSyncStack)', () => {
       widgets.find((widget) => widget.properties.title === 'Dead-letter queues')?.properties
         .metrics,
     ).toHaveLength(4);
-    expect(expressions).toEqual([expect.stringContaining(MetricName.RecordsFailed)]);
+    expect(expressions).toEqual([
+      expect.stringContaining(`class,service} MetricName="${MetricName.RecordsFailed}"`),
+      expect.stringContaining(
+        `detailType,service} MetricName="${MetricName.LifecycleEventsPublished}"`,
+      ),
+      expect.stringContaining(`class,service} MetricName="${MetricName.HintsFailed}"`),
+      expect.stringContaining(`reason,service} MetricName="${MetricName.HintsIgnored}"`),
+    ]);
   });
 
   it('notifies the alarm topic on alarm and on recovery when one is given', () => {
