@@ -330,6 +330,7 @@ export class CognitoHasuraSyncStack extends Stack {
         reportBatchItemFailures: true,
         batchSize: settings.batchSize,
         maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds),
+        maxConcurrency: settings.maxConcurrency,
       }),
     );
     return fn;

@@ -128,7 +128,7 @@ describe('Class: CognitoHasuraSyncStack (lifecycle path)', () => {
     });
   });
 
-  it('reads the lifecycle queue with partial batch responses and the shared batch settings', () => {
+  it('reads the lifecycle queue with partial batch responses, the shared batch settings and capped concurrency', () => {
     // Assess
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: lifecycleId },
@@ -136,6 +136,7 @@ describe('Class: CognitoHasuraSyncStack (lifecycle path)', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: pipeline.lifecycle.function.batchSize,
       MaximumBatchingWindowInSeconds: pipeline.lifecycle.function.maxBatchingWindowSeconds,
+      ScalingConfig: { MaximumConcurrency: 2 },
     });
     expect(propertiesOf(template, lifecycleId)).toEqual(
       expect.objectContaining({
