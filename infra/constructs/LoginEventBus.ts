@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -93,6 +93,8 @@ export class LoginEventBus extends Construct {
   private readonly bus: events.EventBus;
   /** The `source` of the user events. */
   private readonly source: string;
+  /** The principals {@link restrictPublishers} has admitted, in the order given. */
+  private readonly publishers = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: LoginEventBusProps = {}) {
     super(scope, id);
@@ -137,17 +139,24 @@ export class LoginEventBus extends Construct {
    * PutEvents is enough on its own. Events of other sources are not affected (the sync rule does
    * not match them). A listed role must still be granted PutEvents by its own policy.
    *
+   * Calls add up: the one Deny statement lists the publishers of every call (two statements
+   * would each deny the other's publishers), so a construct wired later (e.g. a scheduled
+   * reconcile) adds its role with a call of its own.
+   *
    * @param principalArns - the publishers: the roles of the post-authentication and
    *   post-confirmation triggers and of `user-lifecycle` and, e.g., the roles that run `backfill`
    *   and `reconcile`.
-   * @throws Error when the list is empty (that would deny every publisher, the trigger too).
+   * @throws Error when the first call lists no principal (that would deny every publisher).
    */
   public restrictPublishers(principalArns: readonly string[]): void {
-    if (principalArns.length === 0) {
+    const first = this.publishers.size === 0;
+    if (first && principalArns.length === 0) {
       throw new Error(
         `LoginEventBus ${this.node.id}: restrictPublishers needs at least one principal (the trigger's role)`,
       );
     }
+    for (const arn of principalArns) this.publishers.add(arn);
+    if (!first) return;
     this.bus.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'DenyLoginEventsFromOtherPublishers',
@@ -157,7 +166,9 @@ export class LoginEventBus extends Construct {
         resources: [this.bus.eventBusArn],
         conditions: {
           'ForAnyValue:StringEquals': { 'events:source': [this.source] },
-          ArnNotEquals: { 'aws:PrincipalArn': [...principalArns] },
+          ArnNotEquals: {
+            'aws:PrincipalArn': Lazy.list({ produce: () => [...this.publishers] }),
+          },
         },
       }),
     );

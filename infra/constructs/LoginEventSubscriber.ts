@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -97,6 +97,8 @@ export class LoginEventSubscriber extends Construct {
   public readonly deadLetterQueue: sqs.Queue | undefined;
   /** Events EventBridge could not deliver to the queue; undefined with a `target`. */
   public readonly deliveryDeadLetterQueue: sqs.Queue | undefined;
+  /** The principals {@link restrictSenders} has admitted; undefined before its first call. */
+  private senders: Set<string> | undefined;
 
   public constructor(scope: Construct, id: string, props: LoginEventSubscriberProps) {
     super(scope, id);
@@ -153,32 +155,41 @@ export class LoginEventSubscriber extends Construct {
    * enough on its own, and only an explicit Deny in the queue policy overrides it. A listed
    * role must still be granted SendMessage by its own policy. A dead-letter move back into the
    * queue (`StartMessageMoveTask`, `replay-dlq`) sends with the caller's permissions, so the
-   * operator's role must be listed too.
+   * operator's role must be listed too. Calls add up: the one Deny statement lists the
+   * principals of every call.
    *
    * @param principalArns - IAM role (or user) ARNs that may send besides the rule, e.g. a
    *   trigger's fallback role and the operators' replay role.
    * @throws Error when the subscriber was given a `target` instead of creating its queue.
    */
   public restrictSenders(principalArns: readonly string[]): void {
-    if (this.queue === undefined) {
+    const queue = this.queue;
+    if (queue === undefined) {
       throw new Error(
         `LoginEventSubscriber ${this.node.id}: restrictSenders needs the queue this construct creates; restrict your own target's policy instead`,
       );
     }
-    this.queue.addToResourcePolicy(
+    const first = this.senders === undefined;
+    const senders = this.senders ?? new Set<string>();
+    this.senders = senders;
+    for (const arn of principalArns) senders.add(arn);
+    if (!first) return;
+    queue.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'DenySendersOtherThanTheRule',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions: ['sqs:SendMessage'],
-        resources: [this.queue.queueArn],
+        resources: [queue.queueArn],
         conditions: {
           // Both keys must differ for the Deny to apply; a key absent from the request (no
           // SourceArn on a role's own call) counts as differing.
-          ArnNotEquals: {
-            'aws:SourceArn': this.rule.ruleArn,
-            ...(principalArns.length === 0 ? {} : { 'aws:PrincipalArn': [...principalArns] }),
-          },
+          ArnNotEquals: Lazy.any({
+            produce: () => ({
+              'aws:SourceArn': this.rule.ruleArn,
+              ...(senders.size === 0 ? {} : { 'aws:PrincipalArn': [...senders] }),
+            }),
+          }),
         },
       }),
     );

@@ -1,10 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ServiceName } from '../../infra/constructs/PipelineMonitoring.js';
+import { CognitoHasuraSyncStack } from '../../infra/stacks/CognitoHasuraSyncStack.js';
 import { pipeline } from '../../shared/pipeline.js';
 import {
   arnOf,
   functionIdOf,
+  HASURA_ENDPOINT,
   logicalIdOf,
   propertiesOf,
   synthStack,
@@ -121,6 +124,55 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
             ],
           },
         },
+      },
+    });
+  });
+
+  it('adds the publishers and senders of later calls to the same Deny statements', () => {
+    // Prepare
+    const stack = new CognitoHasuraSyncStack(new App(), 'Later', {
+      hasuraGraphqlEndpoint: HASURA_ENDPOINT,
+      bundle: false,
+    });
+    const reconcileRole = 'arn:aws:iam::123456789012:role/ops/reconcile';
+
+    // Act
+    stack.loginEvents.restrictPublishers([reconcileRole]);
+    stack.sync.restrictSenders([REPLAY_ROLE]);
+    const later = Template.fromStack(stack);
+    const denies = (type: string) =>
+      JSON.stringify(later.findResources(type)).match(/"Effect":"Deny"/g) ?? [];
+
+    // Assess
+    later.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      Statement: Match.objectLike({
+        Effect: 'Deny',
+        Condition: Match.objectLike({
+          ArnNotEquals: {
+            'aws:PrincipalArn': Match.arrayWith([
+              roleArnOf(later, functionIdOf(later, ServiceName.PostAuthentication)),
+              reconcileRole,
+            ]),
+          },
+        }),
+      }),
+    });
+    expect(denies('AWS::Events::EventBusPolicy')).toHaveLength(1);
+    later.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DenySendersOtherThanTheRule',
+            Condition: {
+              ArnNotEquals: Match.objectLike({
+                'aws:PrincipalArn': Match.arrayWith([
+                  roleArnOf(later, functionIdOf(later, ServiceName.PostConfirmation)),
+                  REPLAY_ROLE,
+                ]),
+              }),
+            },
+          }),
+        ]),
       },
     });
   });
