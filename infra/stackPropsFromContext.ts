@@ -27,6 +27,8 @@ export const ContextKey = {
   logLevel: 'logLevel',
   logRetentionDays: 'logRetentionDays',
   exampleSubscriber: 'exampleSubscriber',
+  createTrail: 'createTrail',
+  trailLogRetentionDays: 'trailLogRetentionDays',
   bundle: 'bundle',
   nag: 'nag',
 } as const;
@@ -85,6 +87,7 @@ export const stackPropsFromContext = (read: ContextReader): CognitoHasuraSyncSta
   }
   const archiveDays = contextInteger(read, ContextKey.archiveRetentionDays);
   const logDays = contextInteger(read, ContextKey.logRetentionDays);
+  const trailDays = contextInteger(read, ContextKey.trailLogRetentionDays);
   const optional = {
     hasuraGraphqlEndpoint: contextString(read, ContextKey.hasuraGraphqlEndpoint),
     userPoolId: contextString(read, ContextKey.userPoolId),
@@ -101,9 +104,11 @@ export const stackPropsFromContext = (read: ContextReader): CognitoHasuraSyncSta
     logLevel: contextString(read, ContextKey.logLevel) as ServiceLogLevel | undefined,
     // RetentionDays' values are the number of days.
     logRetention: logDays as logs.RetentionDays | undefined,
+    trailLogRetention: trailDays === undefined ? undefined : Duration.days(trailDays),
   };
   return {
     exampleSubscriber: contextBoolean(read, ContextKey.exampleSubscriber, false),
+    createTrail: contextBoolean(read, ContextKey.createTrail, false),
     bundle: contextBoolean(read, ContextKey.bundle, true),
     ...(Object.fromEntries(
       Object.entries(optional).filter(([, value]) => value !== undefined),

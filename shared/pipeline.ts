@@ -74,7 +74,17 @@ export const pipeline = {
       retentionDays: 4,
       dlqRetentionDays: 14,
     },
-    function: { timeoutSeconds: 30, memoryMiB: 256, batchSize: 10, maxBatchingWindowSeconds: 1 },
+    function: {
+      timeoutSeconds: 30,
+      memoryMiB: 256,
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      /**
+       * Concurrent batches (the SQS event source's minimum): a burst of admin changes must not
+       * throttle the pool's ListUsers / AdminGetUser quotas, which the application shares.
+       */
+      maxConcurrency: 2,
+    },
     /** CloudTrail event names (source `aws.cognito-idp`) that change a user's state. */
     eventNames: [
       'AdminCreateUser',

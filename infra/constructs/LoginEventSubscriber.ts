@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,7 +30,15 @@ export interface LoginEventSubscriberProps {
    */
   readonly eventSource?: string;
   /**
-   * The subscriber's own pattern, merged over the login-event pattern (source + detail-type):
+   * The detail types the rule selects, e.g. `Object.values(pipeline.detailTypes)` for the
+   * lifecycle events (`UserSignedUp`, `UserUpdated`, `UserDeleted`) besides the logins. The
+   * default stays on logins, so a subscriber written before the lifecycle events existed receives
+   * exactly what it received then.
+   * @default [pipeline.detailTypes.authenticated] - login events (`UserAuthenticated`) only
+   */
+  readonly detailTypes?: readonly string[];
+  /**
+   * The subscriber's own pattern, merged over the event pattern (source + `detailTypes`):
    * e.g. `{ detail: { attributes: { email: [{ suffix: '@example.com' }] } } }`. A key given here
    * replaces the same key of the login-event pattern.
    * @default - every login event
@@ -66,7 +74,8 @@ export interface LoginEventSubscriberProps {
 }
 
 /**
- * Subscribes a service to the login events: a rule on the bus with the service's own pattern,
+ * Subscribes a service to the bus's user events (logins by default, lifecycle events through
+ * `detailTypes`): a rule on the bus with the service's own pattern,
  * delivering to a queue of its own (with its dead-letter queue, and a second dead-letter queue
  * plus retry policy for deliveries EventBridge itself cannot make), or to any target.
  *
@@ -88,6 +97,8 @@ export class LoginEventSubscriber extends Construct {
   public readonly deadLetterQueue: sqs.Queue | undefined;
   /** Events EventBridge could not deliver to the queue; undefined with a `target`. */
   public readonly deliveryDeadLetterQueue: sqs.Queue | undefined;
+  /** The principals {@link restrictSenders} has admitted; undefined before its first call. */
+  private senders: Set<string> | undefined;
 
   public constructor(scope: Construct, id: string, props: LoginEventSubscriberProps) {
     super(scope, id);
@@ -99,7 +110,7 @@ export class LoginEventSubscriber extends Construct {
       description: props.description ?? `Login events for ${id}`,
       eventPattern: {
         source: [source],
-        detailType: [pipeline.detailType],
+        detailType: [...(props.detailTypes ?? [pipeline.detailTypes.authenticated])],
         ...props.eventPattern,
       },
     });
@@ -144,32 +155,41 @@ export class LoginEventSubscriber extends Construct {
    * enough on its own, and only an explicit Deny in the queue policy overrides it. A listed
    * role must still be granted SendMessage by its own policy. A dead-letter move back into the
    * queue (`StartMessageMoveTask`, `replay-dlq`) sends with the caller's permissions, so the
-   * operator's role must be listed too.
+   * operator's role must be listed too. Calls add up: the one Deny statement lists the
+   * principals of every call.
    *
    * @param principalArns - IAM role (or user) ARNs that may send besides the rule, e.g. a
    *   trigger's fallback role and the operators' replay role.
    * @throws Error when the subscriber was given a `target` instead of creating its queue.
    */
   public restrictSenders(principalArns: readonly string[]): void {
-    if (this.queue === undefined) {
+    const queue = this.queue;
+    if (queue === undefined) {
       throw new Error(
         `LoginEventSubscriber ${this.node.id}: restrictSenders needs the queue this construct creates; restrict your own target's policy instead`,
       );
     }
-    this.queue.addToResourcePolicy(
+    const first = this.senders === undefined;
+    const senders = this.senders ?? new Set<string>();
+    this.senders = senders;
+    for (const arn of principalArns) senders.add(arn);
+    if (!first) return;
+    queue.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'DenySendersOtherThanTheRule',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions: ['sqs:SendMessage'],
-        resources: [this.queue.queueArn],
+        resources: [queue.queueArn],
         conditions: {
           // Both keys must differ for the Deny to apply; a key absent from the request (no
           // SourceArn on a role's own call) counts as differing.
-          ArnNotEquals: {
-            'aws:SourceArn': this.rule.ruleArn,
-            ...(principalArns.length === 0 ? {} : { 'aws:PrincipalArn': [...principalArns] }),
-          },
+          ArnNotEquals: Lazy.any({
+            produce: () => ({
+              'aws:SourceArn': this.rule.ruleArn,
+              ...(senders.size === 0 ? {} : { 'aws:PrincipalArn': [...senders] }),
+            }),
+          }),
         },
       }),
     );
@@ -205,6 +225,17 @@ const validate = (id: string, props: LoginEventSubscriberProps): void => {
     throw new Error(
       `LoginEventSubscriber ${id}: eventPattern must not be empty; omit it to receive every login event`,
     );
+  }
+  const detailTypes = props.detailTypes;
+  if (detailTypes !== undefined && detailTypes.length === 0) {
+    throw new Error(
+      `LoginEventSubscriber ${id}: detailTypes must not be empty; omit it to receive login events only`,
+    );
+  }
+  for (const detailType of detailTypes ?? []) {
+    if (detailType.trim() === '') {
+      throw new Error(`LoginEventSubscriber ${id}: detailTypes must not hold an empty name`);
+    }
   }
   if (props.eventSource !== undefined && props.eventSource.trim() === '') {
     throw new Error(`LoginEventSubscriber ${id}: eventSource must not be empty`);

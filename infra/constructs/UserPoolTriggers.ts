@@ -11,20 +11,26 @@ export interface UserPoolTriggersProps {
   /** The pre-token-generation trigger. */
   readonly preTokenGeneration: lambda.IFunction;
   /**
+   * The post-confirmation trigger (publishes `UserSignedUp`).
+   * @default - no post-confirmation trigger
+   */
+  readonly postConfirmation?: lambda.IFunction;
+  /**
    * Version of the pre-token-generation event.
    * @default 'V2'
    */
   readonly preTokenGenerationVersion?: 'V1' | 'V2';
   /**
    * Id of an existing user pool, whose triggers CloudFormation cannot set.
-   * @default - a new user pool with both triggers attached
+   * @default - a new user pool with the triggers attached
    */
   readonly userPoolId?: string;
 }
 
 /**
- * Connects the Cognito triggers. A created pool (Essentials plan, which the V2 pre-token event
- * needs) gets both triggers attached; an existing pool is only allowed to invoke them, because
+ * Connects the Cognito triggers (post authentication, pre token generation and, when given, post
+ * confirmation). A created pool (Essentials plan, which the V2 pre-token event needs) gets the
+ * triggers attached; an existing pool is only allowed to invoke them, because
  * CloudFormation cannot change the Lambda configuration of a pool it does not own: attach them
  * with `aws cognito-idp update-user-pool --lambda-config` (see docs/infrastructure.md).
  */
@@ -36,7 +42,11 @@ export class UserPoolTriggers extends Construct {
 
   public constructor(scope: Construct, id: string, props: UserPoolTriggersProps) {
     super(scope, id);
-    const triggers = [props.postAuthentication, props.preTokenGeneration];
+    const triggers = [
+      props.postAuthentication,
+      props.preTokenGeneration,
+      ...(props.postConfirmation === undefined ? [] : [props.postConfirmation]),
+    ];
     if (props.userPoolId !== undefined) {
       this.created = false;
       this.userPool = cognito.UserPool.fromUserPoolId(this, 'UserPool', props.userPoolId);
@@ -69,6 +79,9 @@ export class UserPoolTriggers extends Construct {
       },
     });
     pool.addTrigger(cognito.UserPoolOperation.POST_AUTHENTICATION, props.postAuthentication);
+    if (props.postConfirmation !== undefined) {
+      pool.addTrigger(cognito.UserPoolOperation.POST_CONFIRMATION, props.postConfirmation);
+    }
     pool.addTrigger(
       cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
       props.preTokenGeneration,

@@ -1,5 +1,5 @@
 /**
- * Converts the committed `UserAuthenticated` JSON Schema (draft 2020-12, the detail only) into
+ * Converts a committed detail JSON Schema (`schemas/*.v1.schema.json`, draft 2020-12) into
  * the document the EventBridge schema registry accepts: JSON Schema draft 4 describing the
  * whole EventBridge event, with the contract under `detail`.
  *
@@ -74,7 +74,7 @@ export const toEventBridgeSchema = (
 ): JsonObject => {
   const detail = toDraft4(detailSchema as Json);
   if (!isObject(detail)) {
-    throw new Error('The UserAuthenticated JSON Schema must be a JSON object');
+    throw new Error(`The JSON Schema of ${options.detailType} must be a JSON object`);
   }
   const { id: _id, title, description, ...detailBody } = detail;
   const string: JsonObject = { type: 'string' };

@@ -9,14 +9,17 @@ import type { Construct } from 'constructs';
 import { pipeline, syncEventPattern } from '../../shared/pipeline.js';
 import { LoginEventBus } from '../constructs/LoginEventBus.js';
 import { LoginEventSubscriber } from '../constructs/LoginEventSubscriber.js';
+import { ManagementEventsTrail } from '../constructs/ManagementEventsTrail.js';
 import { PipelineMonitoring, ServiceName } from '../constructs/PipelineMonitoring.js';
-import { SyncFunction } from '../constructs/SyncFunction.js';
+import { SyncFunction, type SyncFunctionProps } from '../constructs/SyncFunction.js';
+import { UserLifecycleHints } from '../constructs/UserLifecycleHints.js';
 import { UserPoolTriggers } from '../constructs/UserPoolTriggers.js';
 import { CONSUMER_NODE_OPTIONS } from '../lambdaRuntime.js';
 import type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
 import {
-  eventContractSettings,
   preTokenGenerationSettings,
+  publishingTriggerSettings,
+  userLifecycleSettings,
   userSyncSettings,
 } from './serviceEnvironments.js';
 import { validateStackProps } from './validateStackProps.js';
@@ -24,10 +27,12 @@ import { validateStackProps } from './validateStackProps.js';
 export type { CognitoHasuraSyncStackProps } from './CognitoHasuraSyncStackProps.js';
 
 /**
- * The whole pipeline: the login-event bus (archive, schema registry, optional cross-account
- * subscription), the sync rule → sync queue (+ DLQs) → `user-sync` consumer, the Cognito
- * triggers (`post-authentication`, `pre-token-generation`), the Hasura admin secret, alarms
- * and a dashboard.
+ * The whole pipeline: the user-event bus (archive, schema registry, optional cross-account
+ * subscription), the sync rule (every detail type) → sync queue (+ DLQs) → `user-sync`
+ * consumer, the Cognito triggers (`post-authentication`, `post-confirmation`,
+ * `pre-token-generation`), the lifecycle path (CloudTrail's Cognito API calls on the default bus
+ * → lifecycle queue (+ DLQs) → `user-lifecycle`), optionally a CloudTrail trail, the Hasura
+ * admin secret, alarms and a dashboard.
  *
  * @example
  * new CognitoHasuraSyncStack(app, 'CognitoHasuraSync', {
@@ -46,6 +51,14 @@ export class CognitoHasuraSyncStack extends Stack {
   public readonly consumer: SyncFunction;
   /** The post-authentication trigger. */
   public readonly postAuthentication: SyncFunction;
+  /** The post-confirmation trigger (publishes `UserSignedUp`). */
+  public readonly postConfirmation: SyncFunction;
+  /** The lifecycle rule on the default bus with its queue and DLQs. */
+  public readonly lifecycleHints: UserLifecycleHints;
+  /** The `user-lifecycle` function: re-reads changed users and publishes lifecycle events. */
+  public readonly userLifecycle: SyncFunction;
+  /** The trail of management events, when `createTrail` is set. */
+  public readonly trail: ManagementEventsTrail | undefined;
   /** The pre-token-generation trigger. */
   public readonly preTokenGeneration: SyncFunction;
   /** The user pool (created, or imported by id). */
@@ -74,13 +87,15 @@ export class CognitoHasuraSyncStack extends Stack {
     });
     const eventBus = this.loginEvents.eventBus;
 
+    const syncPattern = syncEventPattern(source);
     this.sync = new LoginEventSubscriber(this, 'UserSyncSubscription', {
       eventBus,
       eventSource: source,
       ruleName: pipeline.syncRuleName,
-      description: 'Login events → sync queue → user-sync → Hasura',
-      // Only the schema versions the consumer reads; see syncEventPattern.
-      eventPattern: { detail: syncEventPattern(source).detail },
+      description: 'User events (logins and lifecycle) → sync queue → user-sync → Hasura',
+      // Every detail type, only the schema versions the consumer reads; see syncEventPattern.
+      detailTypes: syncPattern['detail-type'],
+      eventPattern: { detail: syncPattern.detail },
       queue: {
         queueName: pipeline.syncQueue.name,
         deadLetterQueueName: pipeline.syncQueue.dlqName,
@@ -141,33 +156,28 @@ export class CognitoHasuraSyncStack extends Stack {
       }),
     );
 
-    this.postAuthentication = new SyncFunction(this, 'PostAuthentication', {
-      ...common,
-      entry: 'services/post-authentication/handler.ts',
-      serviceName: ServiceName.PostAuthentication,
-      description: 'Publishes UserAuthenticated after each sign-in; never blocks the sign-in',
-      timeout: Duration.seconds(pipeline.postAuthentication.timeoutSeconds),
-      memorySize: pipeline.postAuthentication.memoryMiB,
-      environment: {
-        EVENT_BUS_NAME: eventBus.eventBusName,
-        SYNC_QUEUE_URL: syncQueue.queueUrl,
-        ...eventContractSettings(props),
-        PUBLISH_BUDGET_MS: String(pipeline.postAuthentication.budgetMs),
+    this.postAuthentication = this.publishingTrigger(
+      'PostAuthentication',
+      {
+        ...common,
+        entry: 'services/post-authentication/handler.ts',
+        serviceName: ServiceName.PostAuthentication,
+        description: 'Publishes UserAuthenticated after each sign-in; never blocks the sign-in',
       },
-    });
-    // Exactly two permissions (beyond logs and tracing): no grant* helper, which adds more.
-    this.postAuthentication.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [eventBus.eventBusArn] }),
+      pipeline.postAuthentication,
+      props,
     );
-    this.postAuthentication.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [syncQueue.queueArn] }),
+    this.postConfirmation = this.publishingTrigger(
+      'PostConfirmation',
+      {
+        ...common,
+        entry: 'services/post-confirmation/handler.ts',
+        serviceName: ServiceName.PostConfirmation,
+        description: 'Publishes UserSignedUp after each confirmed sign-up; never blocks it',
+      },
+      pipeline.postConfirmation,
+      props,
     );
-    // Only the publishers named here may put login events on the bus or messages on the sync
-    // queue: any other principal of the account that holds PutEvents or SendMessage is denied.
-    const triggerRole = this.postAuthentication.role;
-    if (triggerRole === undefined) throw new Error('The post-authentication trigger has no role');
-    this.loginEvents.restrictPublishers([triggerRole.roleArn, ...(props.publisherRoleArns ?? [])]);
-    this.sync.restrictSenders([triggerRole.roleArn, ...(props.dlqReplayRoleArns ?? [])]);
 
     const preTokenVersion = props.preTokenGenerationVersion ?? 'V2';
     this.preTokenGeneration = new SyncFunction(this, 'PreTokenGeneration', {
@@ -182,6 +192,7 @@ export class CognitoHasuraSyncStack extends Stack {
 
     this.userPool = new UserPoolTriggers(this, 'Cognito', {
       postAuthentication: this.postAuthentication,
+      postConfirmation: this.postConfirmation,
       preTokenGeneration: this.preTokenGeneration,
       preTokenGenerationVersion: preTokenVersion,
       ...pick(props, ['userPoolId']),
@@ -189,14 +200,42 @@ export class CognitoHasuraSyncStack extends Stack {
     // The consumer applies only this pool's events (a backfill of another pool is refused).
     this.consumer.addEnvironment('USER_POOL_IDS', this.userPool.userPoolId);
 
+    this.lifecycleHints = new UserLifecycleHints(this, 'UserLifecycleHints', {
+      userPoolId: this.userPool.userPoolId,
+    });
+    this.userLifecycle = this.lifecycleFunction(common, props);
+    this.trail =
+      props.createTrail === true
+        ? new ManagementEventsTrail(this, 'ManagementEvents', {
+            ...(props.trailLogRetention === undefined
+              ? {}
+              : { logRetention: props.trailLogRetention }),
+          })
+        : undefined;
+
+    // Only the publishers named here may put user events on the bus or messages on the sync
+    // queue: any other principal of the account that holds PutEvents or SendMessage is denied.
+    const triggerRoles = [roleArnOf(this.postAuthentication), roleArnOf(this.postConfirmation)];
+    this.loginEvents.restrictPublishers([
+      ...triggerRoles,
+      roleArnOf(this.userLifecycle),
+      ...(props.publisherRoleArns ?? []),
+    ]);
+    this.sync.restrictSenders([...triggerRoles, ...(props.dlqReplayRoleArns ?? [])]);
+    this.lifecycleHints.restrictSenders(props.dlqReplayRoleArns ?? []);
+
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       syncQueue,
       deadLetterQueues: {
         SyncDeadLetterQueue: deadLetterQueue,
         SyncDeliveryDeadLetterQueue: deliveryDeadLetterQueue,
+        LifecycleDeadLetterQueue: this.lifecycleHints.deadLetterQueue,
+        LifecycleDeliveryDeadLetterQueue: this.lifecycleHints.deliveryDeadLetterQueue,
       },
       consumer: this.consumer,
       postAuthentication: this.postAuthentication,
+      postConfirmation: this.postConfirmation,
+      lifecycle: { queue: this.lifecycleHints.queue, function: this.userLifecycle },
       ...pick(props, ['oldestMessageAgeThreshold', 'alarmTopic']),
     });
 
@@ -215,6 +254,86 @@ export class CognitoHasuraSyncStack extends Stack {
         : undefined;
 
     this.outputs(deadLetterQueue);
+  }
+
+  /**
+   * A trigger that publishes user events: PutEvents on the bus within its budget, SendMessage to
+   * the sync queue as the fallback, and exactly those two permissions (beyond logs and tracing;
+   * no grant* helper, which adds more).
+   */
+  private publishingTrigger(
+    id: string,
+    fn: Pick<SyncFunctionProps, 'entry' | 'serviceName' | 'description'> &
+      Omit<Partial<SyncFunctionProps>, 'entry' | 'serviceName' | 'description'>,
+    settings: { timeoutSeconds: number; memoryMiB: number; budgetMs: number },
+    props: CognitoHasuraSyncStackProps,
+  ): SyncFunction {
+    const eventBus = this.loginEvents.eventBus;
+    const trigger = new SyncFunction(this, id, {
+      ...fn,
+      timeout: Duration.seconds(settings.timeoutSeconds),
+      memorySize: settings.memoryMiB,
+      environment: {
+        EVENT_BUS_NAME: eventBus.eventBusName,
+        SYNC_QUEUE_URL: this.syncQueue.queueUrl,
+        ...publishingTriggerSettings(props, settings.budgetMs),
+      },
+    });
+    trigger.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [eventBus.eventBusArn] }),
+    );
+    trigger.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [this.syncQueue.queueArn],
+      }),
+    );
+    return trigger;
+  }
+
+  /**
+   * `user-lifecycle`: reads the lifecycle queue (partial batch responses), re-reads each user of
+   * this pool in Cognito (`ListUsers`, `AdminGetUser` on this pool only) and publishes the
+   * lifecycle events on the bus (`PutEvents` on it only).
+   */
+  private lifecycleFunction(
+    common: Pick<SyncFunctionProps, 'bundle' | 'logLevel' | 'logRetention'>,
+    props: CognitoHasuraSyncStackProps,
+  ): SyncFunction {
+    const settings = pipeline.lifecycle.function;
+    const eventBus = this.loginEvents.eventBus;
+    const fn = new SyncFunction(this, 'UserLifecycle', {
+      ...common,
+      entry: 'services/user-lifecycle/handler.ts',
+      serviceName: ServiceName.UserLifecycle,
+      description:
+        'Re-reads users changed through the Cognito API (CloudTrail) and publishes their lifecycle events',
+      timeout: Duration.seconds(settings.timeoutSeconds),
+      memorySize: settings.memoryMiB,
+      environment: {
+        EVENT_BUS_NAME: eventBus.eventBusName,
+        ...userLifecycleSettings(props),
+        USER_POOL_IDS: this.userPool.userPoolId,
+      },
+    });
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminGetUser'],
+        resources: [this.userPool.userPoolArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [eventBus.eventBusArn] }),
+    );
+    fn.addEventSource(
+      new SqsEventSource(this.lifecycleHints.queue, {
+        reportBatchItemFailures: true,
+        batchSize: settings.batchSize,
+        maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds),
+        maxConcurrency: settings.maxConcurrency,
+      }),
+    );
+    return fn;
   }
 
   /** The endpoint as a deploy-time parameter, when no value is given at synth time. */
@@ -262,10 +381,26 @@ export class CognitoHasuraSyncStack extends Stack {
     out('UserPoolId', this.userPool.userPoolId, 'The user pool');
     out('HasuraAdminSecretArn', this.hasuraAdminSecret.secretArn, 'Hasura admin secret');
     out('DashboardName', this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard');
+    out('LifecycleQueueUrl', this.lifecycleHints.queue.queueUrl, 'The lifecycle queue');
+    out(
+      'LifecycleDeadLetterQueueUrl',
+      this.lifecycleHints.deadLetterQueue.queueUrl,
+      'Source of replay-dlq (lifecycle)',
+    );
+    if (this.trail !== undefined) {
+      out('TrailArn', this.trail.trail.trailArn, 'Trail of management events (lifecycle path)');
+    }
     outFn(this, 'PostAuthenticationFunctionArn', this.postAuthentication);
+    outFn(this, 'PostConfirmationFunctionArn', this.postConfirmation);
     outFn(this, 'PreTokenGenerationFunctionArn', this.preTokenGeneration);
   }
 }
+
+/** The ARN of a function's execution role. */
+const roleArnOf = (fn: lambda.IFunction): string => {
+  if (fn.role === undefined) throw new Error(`Function ${fn.node.id} has no role`);
+  return fn.role.roleArn;
+};
 
 /** Outputs a function's ARN. */
 const outFn = (stack: Stack, id: string, fn: lambda.IFunction): void => {

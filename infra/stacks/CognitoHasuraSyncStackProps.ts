@@ -28,7 +28,7 @@ export interface CognitoHasuraSyncStackProps extends StackProps {
    * Id of an existing user pool (e.g. `eu-west-1_AbCdEf123`). The triggers of an existing pool
    * are not changed by CloudFormation: the stack allows Cognito to invoke the functions and
    * outputs their ARNs, which you attach with `aws cognito-idp update-user-pool`.
-   * @default - a new user pool with both triggers attached
+   * @default - a new user pool with the three triggers attached
    */
   readonly userPoolId?: string;
   /**
@@ -71,23 +71,25 @@ export interface CognitoHasuraSyncStackProps extends StackProps {
    */
   readonly eventSource?: string;
   /**
-   * Cognito attributes copied into the event (`PUBLISHED_ATTRIBUTES` of the trigger and of the
-   * consumer). Every `attributes.<name>` that `usersColumnMap` reads must be listed, or synth fails.
+   * Cognito attributes copied into the events (`PUBLISHED_ATTRIBUTES` of the publishers:
+   * post-authentication, post-confirmation, user-lifecycle, and of the consumer). Every `attributes.<name>` that `usersColumnMap` reads must be listed, or synth fails.
    * @default ['email']
    */
   readonly publishedAttributes?: readonly string[];
   /**
-   * IAM role ARNs, besides the post-authentication trigger's role, that may put login events
-   * (`eventSource`) on the bus, e.g. the roles that run `backfill` and `reconcile`. The bus policy
-   * denies `events:PutEvents` of that source to every other principal of the account.
-   * @default - none: only the trigger publishes
+   * IAM role ARNs, besides the roles of the post-authentication and post-confirmation triggers
+   * and of `user-lifecycle`, that may put user events (`eventSource`) on the bus, e.g. the roles
+   * that run `backfill` and `reconcile`. The bus policy denies `events:PutEvents` of that source
+   * to every other principal of the account.
+   * @default - none: only the stack's publishers publish
    */
   readonly publisherRoleArns?: readonly string[];
   /**
-   * IAM role ARNs, besides the sync rule and the trigger's role (its fallback), that may send to
-   * the sync queue: the operators' roles that run `replay-dlq` (a dead-letter move sends with the
-   * caller's permissions). The queue policy denies `sqs:SendMessage` to everyone else.
-   * @default - none: dead letters cannot be moved back into the sync queue
+   * IAM role ARNs, besides the sync rule and the triggers' roles (their fallback), that may send
+   * to the sync queue and to the lifecycle queue: the operators' roles that run `replay-dlq` (a
+   * dead-letter move sends with the caller's permissions). The queue policies deny
+   * `sqs:SendMessage` to everyone else.
+   * @default - none: dead letters cannot be moved back into the sync or lifecycle queue
    */
   readonly dlqReplayRoleArns?: readonly string[];
   /**
@@ -105,6 +107,23 @@ export interface CognitoHasuraSyncStackProps extends StackProps {
    * @default pipeline.consumer.maxConcurrency
    */
   readonly consumerMaxConcurrency?: number;
+  /**
+   * Create a CloudTrail trail of this region's write management events, with its own bucket
+   * (SSE-S3, TLS-only, no public access, log files expire after `trailLogRetention`). The
+   * lifecycle path (updates, disables, deletions made through the Cognito API) receives nothing
+   * unless some trail logs management events in the region: CloudTrail delivers
+   * `AWS API Call via CloudTrail` events to EventBridge only then. Leave it unset when the
+   * account already has one (an organization trail counts); set it in an account without any.
+   * The first copy of management events in a region is free; a further trail's are charged per
+   * 100,000 events (docs/infrastructure.md).
+   * @default false - rely on an existing trail
+   */
+  readonly createTrail?: boolean;
+  /**
+   * How long the created trail's bucket keeps its log files (whole days); only with `createTrail`.
+   * @default Duration.days(90)
+   */
+  readonly trailLogRetention?: Duration;
   /**
    * Hasura table the consumer writes (`USERS_TABLE`).
    * @default - the consumer's default (`users`)

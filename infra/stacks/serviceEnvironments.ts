@@ -1,8 +1,11 @@
 import { Token } from 'aws-cdk-lib';
+import { loadPostAuthenticationConfig } from '../../services/post-authentication/config.js';
+import { loadPostConfirmationConfig } from '../../services/post-confirmation/config.js';
 import {
   defaultPreTokenGenerationConfig,
   loadPreTokenGenerationConfig,
 } from '../../services/pre-token-generation/config.js';
+import { loadUserLifecycleConfig } from '../../services/user-lifecycle/config.js';
 import { loadUserSyncConfig } from '../../services/user-sync/config.js';
 import { isConfigurationError } from '../../shared/errors.js';
 import { DEFAULT_PUBLISHED_ATTRIBUTES } from '../../shared/events/userAuthenticated.js';
@@ -36,6 +39,10 @@ const DEPLOY_TIME_PLACEHOLDERS = {
   HASURA_ADMIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-AbCdEf',
   // The stack sets the pool it creates or imports (a deploy-time token when created).
   USER_POOL_IDS: 'eu-west-1_Placeholder1',
+  EVENT_BUS_NAME: 'cognito-hasura-sync',
+  SYNC_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/cognito-hasura-sync-user-sync',
+  // Lambda sets it.
+  AWS_REGION: 'eu-west-1',
 } as const;
 
 /** The entries of an environment whose value is set. */
@@ -74,6 +81,29 @@ export const userSyncSettings = (props: CognitoHasuraSyncStackProps): Record<str
     USERS_COLUMN_MAP: json(props.usersColumnMap),
     SYNC_WRITE_MODE: props.syncWriteMode,
   });
+
+/**
+ * The variables of a trigger that publishes user events (post-authentication,
+ * post-confirmation) that the stack does not fill with its resources: the event contract and
+ * the trigger's publish budget. The stack adds `EVENT_BUS_NAME` and `SYNC_QUEUE_URL`.
+ *
+ * @param budgetMs - the trigger's `pipeline.<trigger>.budgetMs`.
+ */
+export const publishingTriggerSettings = (
+  props: CognitoHasuraSyncStackProps,
+  budgetMs: number,
+): Record<string, string> => ({
+  ...eventContractSettings(props),
+  PUBLISH_BUDGET_MS: String(budgetMs),
+});
+
+/**
+ * The `user-lifecycle` variables that come from stack props: the event contract it publishes
+ * (`EVENT_SOURCE`, `PUBLISHED_ATTRIBUTES`, the same values as the triggers'). The stack adds
+ * `EVENT_BUS_NAME` and `USER_POOL_IDS` (the pool it creates or imports).
+ */
+export const userLifecycleSettings = (props: CognitoHasuraSyncStackProps): Record<string, string> =>
+  definedOnly({ ...eventContractSettings(props) });
 
 /** A list as the comma-separated text the services' `stringList` reads, or undefined if empty. */
 const list = (items: readonly string[] | undefined): string | undefined =>
@@ -141,4 +171,13 @@ export const validateServiceSettings = (
   };
   check(userSyncSettings(props), loadUserSyncConfig);
   check(preTokenGenerationSettings(props), loadPreTokenGenerationConfig);
+  check(
+    publishingTriggerSettings(props, pipeline.postAuthentication.budgetMs),
+    loadPostAuthenticationConfig,
+  );
+  check(
+    publishingTriggerSettings(props, pipeline.postConfirmation.budgetMs),
+    loadPostConfirmationConfig,
+  );
+  check(userLifecycleSettings(props), loadUserLifecycleConfig);
 };

@@ -101,6 +101,7 @@ export const validateStackProps = (stack: Stack, props: CognitoHasuraSyncStackPr
     );
   }
   logging(props);
+  trail(props);
   validateServiceSettings(props, (message) => new InvalidStackPropsError(message));
 };
 
@@ -127,6 +128,23 @@ const roleArns = (prop: string, arns: readonly string[] | undefined): void => {
         `${prop} must hold IAM role ARNs (arn:aws:iam::<account>:role/<name>), got "${arn}"`,
       );
     }
+  }
+};
+
+/** The trail options: a retention only for a trail the stack creates, in whole days. */
+const trail = (props: CognitoHasuraSyncStackProps): void => {
+  const retention = props.trailLogRetention;
+  if (retention === undefined) return;
+  if (props.createTrail !== true) {
+    throw new InvalidStackPropsError(
+      'trailLogRetention needs createTrail: the stack keeps no log files of a trail it does not create',
+    );
+  }
+  const days = retention.toDays({ integral: false });
+  if (!Number.isInteger(days) || days < 1) {
+    throw new InvalidStackPropsError(
+      `trailLogRetention must be a whole number of days, at least 1, got ${retention.toHumanString()}`,
+    );
   }
 };
 

@@ -67,6 +67,40 @@ describe('Class: LoginEventSubscriber', () => {
     expect(deliveryDeadLetterArn.asObject()).not.toEqual(arnOf(dlqId));
   });
 
+  it('receives login events only unless told otherwise (the subscribers written before lifecycle events)', () => {
+    // Prepare
+    const { stack, eventBus } = subscriberStack();
+
+    // Act
+    new LoginEventSubscriber(stack, 'Audit', { eventBus });
+
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: [pipeline.eventSource], 'detail-type': ['UserAuthenticated'] },
+    });
+  });
+
+  it('receives the detail types it chooses, lifecycle events included', () => {
+    // Prepare
+    const { stack, eventBus } = subscriberStack();
+
+    // Act
+    new LoginEventSubscriber(stack, 'Directory', {
+      eventBus,
+      detailTypes: [pipeline.detailTypes.signedUp, pipeline.detailTypes.deleted],
+      eventPattern: { detail: { schemaVersion: [1] } },
+    });
+
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: [pipeline.eventSource],
+        'detail-type': ['UserSignedUp', 'UserDeleted'],
+        detail: { schemaVersion: [1] },
+      },
+    });
+  });
+
   it('takes retry settings for the delivery to its queue', () => {
     // Prepare
     const { stack, eventBus } = subscriberStack();
@@ -129,6 +163,8 @@ describe('Class: LoginEventSubscriber', () => {
     ['a 2-day event age', { maxEventAge: Duration.days(2) }, /maxEventAge must be 1 min to 24 h/],
     ['an empty pattern', { eventPattern: {} }, /eventPattern must not be empty/],
     ['an empty source', { eventSource: ' ' }, /eventSource must not be empty/],
+    ['no detail type', { detailTypes: [] }, /detailTypes must not be empty/],
+    ['an empty detail type', { detailTypes: [' '] }, /detailTypes must not hold an empty name/],
   ])('throws when given %s', (_name, props, message) => {
     // Prepare
     const { stack, eventBus } = subscriberStack();

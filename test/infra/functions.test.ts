@@ -18,13 +18,16 @@ describe('Class: CognitoHasuraSyncStack (functions)', () => {
   const consumerId = functionIdOf(template, ServiceName.UserSync);
   const postAuthId = functionIdOf(template, ServiceName.PostAuthentication);
   const preTokenId = functionIdOf(template, ServiceName.PreTokenGeneration);
+  const postConfirmationId = functionIdOf(template, ServiceName.PostConfirmation);
+  const lifecycleId = functionIdOf(template, ServiceName.UserLifecycle);
+  const allFunctions = [consumerId, postAuthId, preTokenId, postConfirmationId, lifecycleId];
   const busId = logicalIdOf(template, 'AWS::Events::EventBus');
   const queueId = logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: pipeline.syncQueue.name });
   const secretId = logicalIdOf(template, 'AWS::SecretsManager::Secret');
 
   it('runs every function on Node.js 22, arm64, with tracing and source maps', () => {
     // Assess
-    for (const id of [consumerId, postAuthId, preTokenId]) {
+    for (const id of allFunctions) {
       expect(propertiesOf(template, id)).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
@@ -49,15 +52,14 @@ describe('Class: CognitoHasuraSyncStack (functions)', () => {
     // Assess
     expect(nodeOptionsOf(consumerId)).toBe(CONSUMER_NODE_OPTIONS);
     expect(CONSUMER_NODE_OPTIONS).toContain('--max-semi-space-size=32');
-    expect([nodeOptionsOf(postAuthId), nodeOptionsOf(preTokenId)]).toEqual([
-      '--enable-source-maps',
-      '--enable-source-maps',
-    ]);
+    for (const id of [postAuthId, preTokenId, postConfirmationId, lifecycleId]) {
+      expect(nodeOptionsOf(id)).toBe('--enable-source-maps');
+    }
   });
 
   it('gives every function its own log group with a retention', () => {
     // Assess
-    for (const id of [consumerId, postAuthId, preTokenId]) {
+    for (const id of allFunctions) {
       const logGroup = (propertiesOf(template, id).LoggingConfig as { LogGroup: { Ref: string } })
         .LogGroup.Ref;
       expect(propertiesOf(template, logGroup)).toMatchObject({ RetentionInDays: 30 });
@@ -104,55 +106,75 @@ describe('Class: CognitoHasuraSyncStack (functions)', () => {
     );
   });
 
-  it('keeps the post-authentication trigger well under the 5 s Cognito gives it', () => {
-    // Prepare
-    const timeout = propertiesOf(template, postAuthId).Timeout as number;
+  const triggers = [
+    ['post-authentication', postAuthId, pipeline.postAuthentication],
+    ['post-confirmation', postConfirmationId, pipeline.postConfirmation],
+  ] as const;
 
-    // Assess
-    expect(timeout).toBeLessThanOrEqual(3);
-    expect(pipeline.postAuthentication.budgetMs).toBeLessThan(timeout * 1000);
-  });
+  it.each(triggers)(
+    'keeps the %s trigger well under the 5 s Cognito gives it',
+    (_name, id, settings) => {
+      // Prepare
+      const timeout = propertiesOf(template, id).Timeout as number;
 
-  it('configures the post-authentication trigger with the bus, the fallback queue and its budget', () => {
-    // Assess
-    expect(propertiesOf(template, postAuthId).Environment).toEqual({
-      Variables: expect.objectContaining({
-        EVENT_BUS_NAME: { Ref: busId },
-        SYNC_QUEUE_URL: { Ref: queueId },
-        EVENT_SOURCE: pipeline.eventSource,
-        PUBLISHED_ATTRIBUTES: 'email',
-        PUBLISH_BUDGET_MS: String(pipeline.postAuthentication.budgetMs),
-      }),
-    });
-  });
+      // Assess
+      expect(timeout).toBe(settings.timeoutSeconds);
+      expect(timeout).toBeLessThanOrEqual(3);
+      expect(settings.budgetMs).toBeLessThan(timeout * 1000);
+    },
+  );
 
-  it('allows the post-authentication trigger only PutEvents on the bus and SendMessage to the sync queue', () => {
-    // Prepare
-    const statements = statementsOfFunction(template, postAuthId);
-    const own = statements.filter(
-      (statement) => !actionsOf([statement]).every((action) => /^(logs|xray):/.test(action)),
-    );
+  it.each(triggers)(
+    'configures the %s trigger with the bus, the fallback queue and its budget',
+    (_name, id, settings) => {
+      // Assess
+      expect(propertiesOf(template, id).Environment).toEqual({
+        Variables: {
+          POWERTOOLS_SERVICE_NAME: expect.any(String),
+          POWERTOOLS_METRICS_NAMESPACE: pipeline.metricsNamespace,
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          NODE_OPTIONS: '--enable-source-maps',
+          EVENT_BUS_NAME: { Ref: busId },
+          SYNC_QUEUE_URL: { Ref: queueId },
+          EVENT_SOURCE: pipeline.eventSource,
+          PUBLISHED_ATTRIBUTES: 'email',
+          PUBLISH_BUDGET_MS: String(settings.budgetMs),
+        },
+      });
+      expect(propertiesOf(template, id).MemorySize).toBe(settings.memoryMiB);
+    },
+  );
 
-    // Assess
-    expect(own).toEqual([
-      expect.objectContaining({ Action: 'events:PutEvents', Resource: arnOf(busId) }),
-      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: arnOf(queueId) }),
-    ]);
-    expect(new Set(actionsOf(statements))).toEqual(
-      new Set([
-        'logs:CreateLogStream',
-        'logs:PutLogEvents',
-        'xray:PutTraceSegments',
-        'xray:PutTelemetryRecords',
-        'events:PutEvents',
-        'sqs:SendMessage',
-      ]),
-    );
-  });
+  it.each(triggers)(
+    'allows the %s trigger only PutEvents on the bus and SendMessage to the sync queue',
+    (_name, id, _settings) => {
+      // Prepare
+      const statements = statementsOfFunction(template, id);
+      const own = statements.filter(
+        (statement) => !actionsOf([statement]).every((action) => /^(logs|xray):/.test(action)),
+      );
+
+      // Assess
+      expect(own).toEqual([
+        expect.objectContaining({ Action: 'events:PutEvents', Resource: arnOf(busId) }),
+        expect.objectContaining({ Action: 'sqs:SendMessage', Resource: arnOf(queueId) }),
+      ]);
+      expect(new Set(actionsOf(statements))).toEqual(
+        new Set([
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'xray:PutTraceSegments',
+          'xray:PutTelemetryRecords',
+          'events:PutEvents',
+          'sqs:SendMessage',
+        ]),
+      );
+    },
+  );
 
   it('writes logs of each function only to its own log group', () => {
     // Assess
-    for (const id of [consumerId, postAuthId, preTokenId]) {
+    for (const id of allFunctions) {
       const logGroup = (propertiesOf(template, id).LoggingConfig as { LogGroup: { Ref: string } })
         .LogGroup.Ref;
       const logs = statementsOfFunction(template, id).filter((statement) =>
@@ -170,7 +192,7 @@ describe('Class: CognitoHasuraSyncStack (functions)', () => {
     >;
 
     // Assess
-    for (const id of [consumerId, postAuthId, preTokenId]) {
+    for (const id of allFunctions) {
       const roleId = (propertiesOf(template, id).Role as { 'Fn::GetAtt': [string, string] })[
         'Fn::GetAtt'
       ][0];
@@ -184,19 +206,44 @@ describe('Class: CognitoHasuraSyncStack (functions)', () => {
     }
   });
 
-  it('attaches both triggers to the created user pool, pre-token as V2', () => {
+  it('attaches the three triggers to the created user pool, pre-token as V2', () => {
     // Assess
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       LambdaConfig: {
         PostAuthentication: arnOf(postAuthId),
+        PostConfirmation: arnOf(postConfirmationId),
         PreTokenGenerationConfig: { LambdaArn: arnOf(preTokenId), LambdaVersion: 'V2_0' },
       },
       UserPoolTier: 'ESSENTIALS',
     });
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      FunctionName: arnOf(postAuthId),
-      Principal: 'cognito-idp.amazonaws.com',
-    });
+    for (const id of [postAuthId, postConfirmationId, preTokenId]) {
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        FunctionName: arnOf(id),
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: arnOf(logicalIdOf(template, 'AWS::Cognito::UserPool')),
+      });
+    }
+  });
+
+  it('names the new functions as their services name themselves (the metrics dimension)', async () => {
+    // Prepare
+    const { POST_CONFIRMATION_SERVICE } = await import(
+      '../../services/post-confirmation/compose.js'
+    );
+    const { USER_LIFECYCLE_SERVICE } = await import('../../services/user-lifecycle/compose.js');
+
+    // Assess
+    expect([ServiceName.PostConfirmation, ServiceName.UserLifecycle]).toEqual([
+      POST_CONFIRMATION_SERVICE,
+      USER_LIFECYCLE_SERVICE,
+    ]);
+  });
+
+  it('outputs the ARN of every trigger', () => {
+    // Assess
+    template.hasOutput('PostAuthenticationFunctionArn', { Value: arnOf(postAuthId) });
+    template.hasOutput('PostConfirmationFunctionArn', { Value: arnOf(postConfirmationId) });
+    template.hasOutput('PreTokenGenerationFunctionArn', { Value: arnOf(preTokenId) });
   });
 
   it('passes the Hasura claim settings to the pre-token trigger', () => {

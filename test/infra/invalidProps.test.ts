@@ -122,6 +122,16 @@ describe('Function: validateStackProps', () => {
     ],
     ['an unknown log level', { logLevel: 'VERBOSE' as 'INFO' }, /logLevel must be one of/],
     [
+      'a trail retention without a trail',
+      { trailLogRetention: Duration.days(30) },
+      /trailLogRetention needs createTrail/,
+    ],
+    [
+      'a trail retention in hours',
+      { createTrail: true, trailLogRetention: Duration.hours(36) },
+      /trailLogRetention must be a whole number of days, at least 1/,
+    ],
+    [
       'a log retention CloudWatch Logs does not offer',
       { logRetention: 2 as RetentionDays },
       /logRetention must be a CloudWatch Logs retention/,

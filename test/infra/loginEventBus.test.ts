@@ -17,7 +17,7 @@ describe('Class: LoginEventBus (in CognitoHasuraSyncStack)', () => {
     });
   });
 
-  it('archives the login events of the bus for the shared retention', () => {
+  it('archives every user event of the bus (logins and lifecycle) for the shared retention', () => {
     // Assess
     template.hasResourceProperties('AWS::Events::Archive', {
       ArchiveName: pipeline.archive.name,
@@ -25,7 +25,7 @@ describe('Class: LoginEventBus (in CognitoHasuraSyncStack)', () => {
       RetentionDays: pipeline.archive.retentionDays,
       EventPattern: {
         source: [pipeline.eventSource],
-        'detail-type': [pipeline.detailType],
+        'detail-type': Object.values(pipeline.detailTypes),
       },
     });
   });
@@ -63,6 +63,43 @@ describe('Class: LoginEventBus (in CognitoHasuraSyncStack)', () => {
       expect.arrayContaining(['schemaVersion', 'eventId', 'sub', 'authenticatedAt']),
     );
     expect(content.asString()).not.toMatch(/"const"|"propertyNames"|2020-12/);
+  });
+
+  it.each([
+    [
+      pipeline.detailTypes.signedUp,
+      ['sub', 'username', 'enabled', 'status', 'occurredAt', 'cause'],
+    ],
+    [pipeline.detailTypes.updated, ['sub', 'username', 'enabled', 'status', 'occurredAt', 'cause']],
+    [pipeline.detailTypes.deleted, ['sub', 'occurredAt', 'cause']],
+  ])('registers the %s schema beside it, with the detail it requires', (detailType, fields) => {
+    // Prepare
+    const content = new Capture();
+
+    // Act
+    template.hasResourceProperties('AWS::EventSchemas::Schema', {
+      SchemaName: `${pipeline.eventSource}@${detailType}`,
+      Type: 'JSONSchemaDraft4',
+      Content: content,
+    });
+    const schema = JSON.parse(content.asString()) as {
+      properties: Record<string, { enum?: unknown[]; required?: string[] }>;
+    };
+
+    // Assess
+    expect(schema.properties['detail-type']?.enum).toEqual([detailType]);
+    expect(schema.properties.detail?.required).toEqual(
+      expect.arrayContaining(['schemaVersion', 'eventId', 'userPoolId', ...fields]),
+    );
+    expect(content.asString()).not.toMatch(/"const"|2020-12/);
+  });
+
+  it('registers exactly one schema per detail type of the contract', () => {
+    // Assess
+    template.resourceCountIs(
+      'AWS::EventSchemas::Schema',
+      Object.values(pipeline.detailTypes).length,
+    );
   });
 
   it('adds no subscriber statement to the bus policy when no other account may subscribe', () => {

@@ -14,7 +14,12 @@ describe('Class: PipelineMonitoring (in CognitoHasuraSyncStack)', () => {
 
   it('raises an alarm as soon as a dead-letter queue holds a message', () => {
     // Assess
-    for (const name of [pipeline.syncQueue.dlqName, `${pipeline.syncQueue.name}-delivery-dlq`]) {
+    for (const name of [
+      pipeline.syncQueue.dlqName,
+      `${pipeline.syncQueue.name}-delivery-dlq`,
+      pipeline.lifecycle.queue.dlqName,
+      `${pipeline.lifecycle.queue.name}-delivery-dlq`,
+    ]) {
       const dlqId = logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: name });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/SQS',
@@ -50,14 +55,43 @@ describe('Class: PipelineMonitoring (in CognitoHasuraSyncStack)', () => {
     });
   });
 
-  it('raises an alarm on consumer errors', () => {
+  it.each([ServiceName.UserSync, ServiceName.UserLifecycle])(
+    'raises an alarm on %s errors',
+    (service) => {
+      // Assess
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionIdOf(template, service) } }],
+        Threshold: 1,
+      });
+    },
+  );
+
+  it('raises an alarm when the oldest lifecycle message is older than 5 minutes', () => {
+    // Prepare
+    const lifecycleQueueId = logicalIdOf(template, 'AWS::SQS::Queue', {
+      QueueName: pipeline.lifecycle.queue.name,
+    });
+
     // Assess
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/Lambda',
-      MetricName: 'Errors',
-      Dimensions: [
-        { Name: 'FunctionName', Value: { Ref: functionIdOf(template, ServiceName.UserSync) } },
-      ],
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [lifecycleQueueId, 'QueueName'] } }],
+      Threshold: 300,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+    });
+  });
+
+  it('raises an alarm on every lost sign-up event (PublishFailed of post-confirmation)', () => {
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: pipeline.metricsNamespace,
+      MetricName: MetricName.PublishFailed,
+      Dimensions: [{ Name: 'service', Value: ServiceName.PostConfirmation }],
+      Statistic: 'Sum',
       Threshold: 1,
     });
   });
@@ -76,6 +110,13 @@ describe('Class: PipelineMonitoring (in CognitoHasuraSyncStack)', () => {
       .filter((expression) => expression !== undefined);
 
     // Assess
+    const titles = widgets.map((widget) => widget.properties.title);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'Sign-ups published (UserSignedUp)',
+        'Lifecycle queue (Cognito changes via CloudTrail)',
+      ]),
+    );
     expect(names).toEqual(
       expect.arrayContaining([
         MetricName.Published,
@@ -90,8 +131,15 @@ describe('Class: PipelineMonitoring (in CognitoHasuraSyncStack)', () => {
     expect(
       widgets.find((widget) => widget.properties.title === 'Dead-letter queues')?.properties
         .metrics,
-    ).toHaveLength(2);
-    expect(expressions).toEqual([expect.stringContaining(MetricName.RecordsFailed)]);
+    ).toHaveLength(4);
+    expect(expressions).toEqual([
+      expect.stringContaining(`class,service} MetricName="${MetricName.RecordsFailed}"`),
+      expect.stringContaining(
+        `detailType,service} MetricName="${MetricName.LifecycleEventsPublished}"`,
+      ),
+      expect.stringContaining(`class,service} MetricName="${MetricName.HintsFailed}"`),
+      expect.stringContaining(`reason,service} MetricName="${MetricName.HintsIgnored}"`),
+    ]);
   });
 
   it('notifies the alarm topic on alarm and on recovery when one is given', () => {
@@ -103,7 +151,8 @@ describe('Class: PipelineMonitoring (in CognitoHasuraSyncStack)', () => {
 
     // Assess
     const alarms = Object.values(withTopic.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(5);
+    // 4 DLQs, 2 oldest-message ages, 2 lost-event counts, 2 function error counts.
+    expect(alarms).toHaveLength(10);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({
         Properties: { AlarmActions: [topicArn], OKActions: [topicArn] },

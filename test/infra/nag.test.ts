@@ -47,7 +47,7 @@ describe('Class: AwsSolutionsChecks (cdk-nag) on CognitoHasuraSyncStack', () => 
     expect(report.success).toBe(true);
   });
 
-  it('reports no unacknowledged finding with an existing pool, secret and its key, subscribers and alarms', () => {
+  it('reports no unacknowledged finding with an existing pool, secret and its key, subscribers, a created trail and alarms', () => {
     // Prepare
     const app = new App();
     const stack = new CognitoHasuraSyncStack(app, 'Existing', {
@@ -61,6 +61,7 @@ describe('Class: AwsSolutionsChecks (cdk-nag) on CognitoHasuraSyncStack', () => 
       subscriberOrganizationId: 'o-a1b2c3d4e5',
       exampleSubscriber: true,
       preTokenGenerationVersion: 'V1',
+      createTrail: true,
       bundle: false,
     });
     new LoginEventSubscriber(stack, 'Extra', { eventBus: stack.loginEvents.eventBus });
@@ -77,6 +78,7 @@ describe('Class: AwsSolutionsChecks (cdk-nag) on CognitoHasuraSyncStack', () => 
     const app = new App();
     new CognitoHasuraSyncStack(app, 'Reasons', {
       hasuraGraphqlEndpoint: HASURA_ENDPOINT,
+      createTrail: true,
       bundle: false,
     });
 
@@ -92,6 +94,7 @@ describe('Class: AwsSolutionsChecks (cdk-nag) on CognitoHasuraSyncStack', () => 
         'AwsSolutions-SMG4',
         'AwsSolutions-COG2',
         'AwsSolutions-COG8',
+        'AwsSolutions-S1',
       ]),
     );
     for (const [, reason] of acknowledged) {

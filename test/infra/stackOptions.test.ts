@@ -28,15 +28,16 @@ describe('Class: CognitoHasuraSyncStack (options)', () => {
     });
   });
 
-  it('uses an existing user pool: no pool is created, Cognito may invoke both triggers', () => {
+  it('uses an existing user pool: no pool is created, Cognito may invoke the three triggers', () => {
     // Act
     const { template } = synthStack({ userPoolId: 'eu-west-1_AbCdEf123', env: TEST_ENV });
     const postAuthId = functionIdOf(template, ServiceName.PostAuthentication);
     const preTokenId = functionIdOf(template, ServiceName.PreTokenGeneration);
+    const postConfirmationId = functionIdOf(template, ServiceName.PostConfirmation);
 
     // Assess
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
-    for (const id of [postAuthId, preTokenId]) {
+    for (const id of [postAuthId, preTokenId, postConfirmationId]) {
       template.hasResourceProperties('AWS::Lambda::Permission', {
         FunctionName: arnOf(id),
         Principal: 'cognito-idp.amazonaws.com',
@@ -50,6 +51,9 @@ describe('Class: CognitoHasuraSyncStack (options)', () => {
     }
     template.hasOutput('PostAuthenticationFunctionArn', { Value: arnOf(postAuthId) });
     template.hasOutput('PreTokenGenerationFunctionArn', { Value: arnOf(preTokenId) });
+    template.hasOutput('PostConfirmationFunctionArn', { Value: arnOf(postConfirmationId) });
+    // Only the imported pool's invocations: the user-lifecycle function is not a trigger.
+    template.resourceCountIs('AWS::Lambda::Permission', 3);
   });
 
   it('uses an existing secret by ARN: none is created, the consumer reads exactly that one', () => {

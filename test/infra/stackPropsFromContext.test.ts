@@ -19,7 +19,7 @@ describe('Function: stackPropsFromContext', () => {
     const props = stackPropsFromContext(contextOf({}));
 
     // Assess
-    expect(props).toEqual({ bundle: true, exampleSubscriber: false });
+    expect(props).toEqual({ bundle: true, exampleSubscriber: false, createTrail: false });
   });
 
   it('maps command-line strings (-c key=value) onto typed props', () => {
@@ -37,6 +37,8 @@ describe('Function: stackPropsFromContext', () => {
         logRetentionDays: '14',
         exampleSubscriber: 'true',
         bundle: 'false',
+        createTrail: 'true',
+        trailLogRetentionDays: '30',
       }),
     );
 
@@ -52,8 +54,10 @@ describe('Function: stackPropsFromContext', () => {
       logRetention: 14,
       exampleSubscriber: true,
       bundle: false,
+      createTrail: true,
     });
     expect(props.archiveRetention?.toDays()).toBe(Duration.days(90).toDays());
+    expect(props.trailLogRetention?.toDays()).toBe(30);
   });
 
   it('reads the roles that may publish login events and replay dead letters', () => {

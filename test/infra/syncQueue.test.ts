@@ -13,14 +13,19 @@ describe('Class: CognitoHasuraSyncStack (sync rule and queues)', () => {
     QueueName: `${pipeline.syncQueue.name}-delivery-dlq`,
   });
 
-  it('routes login events of the consumed schema versions from the bus to the sync queue', () => {
+  it('routes every event of the contract, of the consumed schema versions, from the bus to the sync queue', () => {
     // Assess
     template.hasResourceProperties('AWS::Events::Rule', {
       Name: pipeline.syncRuleName,
       EventBusName: { Ref: busId },
       EventPattern: {
         source: [pipeline.eventSource],
-        'detail-type': [pipeline.detailType],
+        'detail-type': [
+          pipeline.detailTypes.authenticated,
+          pipeline.detailTypes.signedUp,
+          pipeline.detailTypes.updated,
+          pipeline.detailTypes.deleted,
+        ],
         detail: { schemaVersion: [1] },
       },
       Targets: Match.arrayWith([Match.objectLike({ Arn: arnOf(queueId) })]),
@@ -70,7 +75,8 @@ describe('Class: CognitoHasuraSyncStack (sync rule and queues)', () => {
   it('encrypts every queue with SQS-managed keys', () => {
     // Assess
     const queues = Object.values(template.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(3);
+    // The sync queue and the lifecycle queue, each with its DLQ and its delivery DLQ.
+    expect(queues).toHaveLength(6);
     for (const queue of queues) {
       expect(queue).toMatchObject({ Properties: { SqsManagedSseEnabled: true } });
     }
@@ -148,12 +154,20 @@ describe('Class: CognitoHasuraSyncStack (sync rule and queues)', () => {
     // Assess
     withExample.hasResourceProperties('AWS::Events::Rule', {
       Name: pipeline.exampleSubscriber.ruleName,
+      // The example stays on logins: a subscriber's default detail types.
+      EventPattern: { source: [pipeline.eventSource], 'detail-type': [pipeline.detailType] },
       Targets: [Match.objectLike({ Arn: arnOf(auditQueueId), DeadLetterConfig: Match.anyValue() })],
     });
     withExample.hasResourceProperties('AWS::SQS::Queue', {
       QueueName: pipeline.exampleSubscriber.queueName,
       RedrivePolicy: Match.objectLike({ deadLetterTargetArn: arnOf(auditDlqId) }),
     });
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    expect(
+      Object.keys(
+        template.findResources('AWS::Events::Rule', {
+          Properties: { Name: pipeline.exampleSubscriber.ruleName },
+        }),
+      ),
+    ).toEqual([]);
   });
 });

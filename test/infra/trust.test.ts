@@ -1,10 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ServiceName } from '../../infra/constructs/PipelineMonitoring.js';
+import { CognitoHasuraSyncStack } from '../../infra/stacks/CognitoHasuraSyncStack.js';
 import { pipeline } from '../../shared/pipeline.js';
 import {
   arnOf,
   functionIdOf,
+  HASURA_ENDPOINT,
   logicalIdOf,
   propertiesOf,
   synthStack,
@@ -27,6 +30,8 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
   });
   const consumerId = functionIdOf(template, ServiceName.UserSync);
   const postAuthId = functionIdOf(template, ServiceName.PostAuthentication);
+  const postConfirmationId = functionIdOf(template, ServiceName.PostConfirmation);
+  const lifecycleId = functionIdOf(template, ServiceName.UserLifecycle);
   const queueId = logicalIdOf(template, 'AWS::SQS::Queue', { QueueName: pipeline.syncQueue.name });
   const busId = logicalIdOf(template, 'AWS::Events::EventBus');
   const poolId = logicalIdOf(template, 'AWS::Cognito::UserPool');
@@ -67,7 +72,7 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
     });
   });
 
-  it('denies SendMessage on the sync queue to all but the sync rule, the trigger and the replay role', () => {
+  it('denies SendMessage on the sync queue to all but the sync rule, the triggers and the replay role', () => {
     // Prepare
     const ruleId = logicalIdOf(template, 'AWS::Events::Rule', { Name: pipeline.syncRuleName });
 
@@ -85,7 +90,11 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
             Condition: {
               ArnNotEquals: {
                 'aws:SourceArn': arnOf(ruleId),
-                'aws:PrincipalArn': [roleArnOf(template, postAuthId), REPLAY_ROLE],
+                'aws:PrincipalArn': [
+                  roleArnOf(template, postAuthId),
+                  roleArnOf(template, postConfirmationId),
+                  REPLAY_ROLE,
+                ],
               },
             },
           },
@@ -94,7 +103,7 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
     });
   });
 
-  it('denies PutEvents of login events on the bus to all but the trigger and the named publishers', () => {
+  it('denies PutEvents of user events on the bus to all but the stack publishers and the named ones', () => {
     // Assess
     template.hasResourceProperties('AWS::Events::EventBusPolicy', {
       EventBusName: { Ref: busId },
@@ -106,8 +115,64 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
         Resource: arnOf(busId),
         Condition: {
           'ForAnyValue:StringEquals': { 'events:source': [pipeline.eventSource] },
-          ArnNotEquals: { 'aws:PrincipalArn': [roleArnOf(template, postAuthId), BACKFILL_ROLE] },
+          ArnNotEquals: {
+            'aws:PrincipalArn': [
+              roleArnOf(template, postAuthId),
+              roleArnOf(template, postConfirmationId),
+              roleArnOf(template, lifecycleId),
+              BACKFILL_ROLE,
+            ],
+          },
         },
+      },
+    });
+  });
+
+  it('adds the publishers and senders of later calls to the same Deny statements', () => {
+    // Prepare
+    const stack = new CognitoHasuraSyncStack(new App(), 'Later', {
+      hasuraGraphqlEndpoint: HASURA_ENDPOINT,
+      bundle: false,
+    });
+    const reconcileRole = 'arn:aws:iam::123456789012:role/ops/reconcile';
+
+    // Act
+    stack.loginEvents.restrictPublishers([reconcileRole]);
+    stack.sync.restrictSenders([REPLAY_ROLE]);
+    const later = Template.fromStack(stack);
+    const denies = (type: string) =>
+      JSON.stringify(later.findResources(type)).match(/"Effect":"Deny"/g) ?? [];
+
+    // Assess
+    later.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      Statement: Match.objectLike({
+        Effect: 'Deny',
+        Condition: Match.objectLike({
+          ArnNotEquals: {
+            'aws:PrincipalArn': Match.arrayWith([
+              roleArnOf(later, functionIdOf(later, ServiceName.PostAuthentication)),
+              reconcileRole,
+            ]),
+          },
+        }),
+      }),
+    });
+    expect(denies('AWS::Events::EventBusPolicy')).toHaveLength(1);
+    later.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DenySendersOtherThanTheRule',
+            Condition: {
+              ArnNotEquals: Match.objectLike({
+                'aws:PrincipalArn': Match.arrayWith([
+                  roleArnOf(later, functionIdOf(later, ServiceName.PostConfirmation)),
+                  REPLAY_ROLE,
+                ]),
+              }),
+            },
+          }),
+        ]),
       },
     });
   });
