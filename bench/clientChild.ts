@@ -112,7 +112,9 @@ const runConsumerJob = async (job: Extract<ClientJob, { kind: 'consumer' }>) => 
   await go();
   const runs: ClientRun[] = [];
   for (let pass = 0; pass < job.passes; pass += 1) {
-    for (const { hasuraClient, consumer } of consumers) {
+    // A B, B A, A B, …: neither client always runs right after the garbage of the other.
+    const order = pass % 2 === 0 ? consumers : [...consumers].reverse();
+    for (const { hasuraClient, consumer } of order) {
       collectGarbage();
       runs.push({ ...(await runConsumer(consumer, records, settings)), hasuraClient });
     }

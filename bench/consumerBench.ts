@@ -344,7 +344,7 @@ export const benchConsumerCpu = async (scale: number, passes = 5): Promise<Consu
       CONSUMER_NODE_OPTIONS,
     );
     const defaults = await runClientJob(job, LAMBDA_NODE_OPTIONS);
-    // Pass i of the shipped client ran right before pass i of the previous one.
+    // Pass i of each client ran next to pass i of the other (order alternating).
     const shipped = perCpuSecondOf(
       deployed.records,
       deployed.runs.filter((run) => run.hasuraClient === 'graphql-request'),
