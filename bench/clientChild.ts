@@ -10,7 +10,12 @@
  * `{ type: 'failed', error }` at any point.
  */
 import { collectGarbage } from './benchStats.js';
-import { type ConsumerRun, createBenchConsumer, runConsumer } from './consumerWriter.js';
+import {
+  type BenchHasuraClient,
+  type ConsumerRun,
+  createBenchConsumer,
+  runConsumer,
+} from './consumerWriter.js';
 import { generateLoginStream, toSqsRecords } from './loginStream.js';
 import { writeNaively } from './naiveWriter.js';
 
@@ -29,8 +34,14 @@ export type ClientJob =
       readonly inFlight: number;
       /** Whole unmeasured passes over the stream after the warm-up stream. */
       readonly warmUpPasses: number;
-      /** Measured passes. */
+      /** Measured passes (of each client). */
       readonly passes: number;
+      /**
+       * The Hasura clients measured, one consumer each, their passes alternating in this
+       * process (side by side: the same warm process, the same moments of the machine).
+       * @default ['graphql-request']
+       */
+      readonly hasuraClients?: readonly BenchHasuraClient[];
     }
   | {
       readonly kind: 'naive';
@@ -39,13 +50,21 @@ export type ClientJob =
       readonly logins: number;
       readonly users: number;
       readonly concurrency: number;
+      /**
+       * Only the first `count` logins of the stream are sent.
+       * @default logins
+       */
+      readonly count?: number;
     };
 
 /** One measured pass. */
 export type ClientRun = Pick<
   ConsumerRun,
   'wallMs' | 'cpuMs' | 'batchMs' | 'failedRecords' | 'redelivered' | 'unresolved'
->;
+> & {
+  /** The Hasura client of a consumer pass. */
+  readonly hasuraClient?: BenchHasuraClient;
+};
 
 /** The warm-up stream: other users and event ids than the measured stream's. */
 const warmUpStream = () =>
@@ -73,28 +92,41 @@ const go = (): Promise<void> =>
 const runConsumerJob = async (job: Extract<ClientJob, { kind: 'consumer' }>) => {
   const stream = generateLoginStream({ logins: job.logins, users: job.users });
   const records = toSqsRecords(stream.slice(0, job.count));
-  const consumer = createBenchConsumer({
-    graphqlUrl: job.graphqlUrl,
-    adminSecret: job.adminSecret,
-    writeMode: job.writeMode,
-  });
+  const consumers = (job.hasuraClients ?? ['graphql-request']).map((hasuraClient) => ({
+    hasuraClient,
+    consumer: createBenchConsumer({
+      graphqlUrl: job.graphqlUrl,
+      adminSecret: job.adminSecret,
+      writeMode: job.writeMode,
+      hasuraClient,
+    }),
+  }));
   const settings = { batchSize: job.batchSize, inFlight: job.inFlight };
-  await runConsumer(consumer, toSqsRecords(warmUpStream()), settings);
-  for (let pass = 0; pass < job.warmUpPasses; pass += 1) {
-    await runConsumer(consumer, records, settings);
+  for (const { consumer } of consumers) {
+    await runConsumer(consumer, toSqsRecords(warmUpStream()), settings);
+    for (let pass = 0; pass < job.warmUpPasses; pass += 1) {
+      await runConsumer(consumer, records, settings);
+    }
   }
   await send({ type: 'warm' });
   await go();
   const runs: ClientRun[] = [];
   for (let pass = 0; pass < job.passes; pass += 1) {
-    collectGarbage();
-    runs.push(await runConsumer(consumer, records, settings));
+    // A B, B A, A B, …: neither client always runs right after the garbage of the other.
+    const order = pass % 2 === 0 ? consumers : [...consumers].reverse();
+    for (const { hasuraClient, consumer } of order) {
+      collectGarbage();
+      runs.push({ ...(await runConsumer(consumer, records, settings)), hasuraClient });
+    }
   }
   return { records: records.length, runs };
 };
 
 const runNaiveJob = async (job: Extract<ClientJob, { kind: 'naive' }>) => {
-  const stream = generateLoginStream({ logins: job.logins, users: job.users });
+  const stream = generateLoginStream({ logins: job.logins, users: job.users }).slice(
+    0,
+    job.count ?? job.logins,
+  );
   await writeNaively(job.graphqlUrl, job.adminSecret, warmUpStream(), job.concurrency);
   await send({ type: 'warm' });
   await go();

@@ -267,6 +267,16 @@ export interface ConsumerCpuResults extends ConsumerCpuFigures {
   readonly passes: number;
   /** The same consumer with `LAMBDA_NODE_OPTIONS` only (V8's default semi-spaces). */
   readonly default_young_generation: ConsumerCpuFigures;
+  /**
+   * The same consumer with the previous Hasura client (`bench/previousHasuraClient.ts`), its
+   * passes alternating with the shipped client's in one process.
+   */
+  readonly previous_client?: ConsumerCpuFigures;
+  /** Median of the per-pair ratios shipped ÷ previous (records per CPU-second), and their range. */
+  readonly vs_previous_client?: {
+    readonly median: number;
+    readonly range: readonly [number, number];
+  };
 }
 
 /** Unmeasured passes over the stream before the measured ones. */
@@ -277,9 +287,19 @@ const median = (values: readonly number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
-const figuresOf = (nodeOptions: string, result: ClientResult): ConsumerCpuFigures => {
-  const perCpuSecond = result.runs.map((run) => Math.round(result.records / (run.cpuMs / 1000)));
-  const middle = result.runs[perCpuSecond.indexOf(median(perCpuSecond))];
+const perCpuSecondOf = (records: number, runs: ClientResult['runs']): number[] =>
+  runs.map((run) => Math.round(records / (run.cpuMs / 1000)));
+
+const figuresOf = (
+  nodeOptions: string,
+  result: ClientResult,
+  hasuraClient = 'graphql-request',
+): ConsumerCpuFigures => {
+  const runs = result.runs.filter(
+    (run) => (run.hasuraClient ?? 'graphql-request') === hasuraClient,
+  );
+  const perCpuSecond = perCpuSecondOf(result.records, runs);
+  const middle = runs[perCpuSecond.indexOf(median(perCpuSecond))];
   if (middle === undefined) throw new Error('benchConsumerCpu: passes must be at least 1');
   const latency = summarize(middle.batchMs);
   return {
@@ -319,13 +339,31 @@ export const benchConsumerCpu = async (scale: number, passes = 5): Promise<Consu
       warmUpPasses: WARM_UP_PASSES,
       passes,
     } as const;
-    const deployed = await runClientJob(job, CONSUMER_NODE_OPTIONS);
+    const deployed = await runClientJob(
+      { ...job, hasuraClients: ['graphql-request', 'previous'] },
+      CONSUMER_NODE_OPTIONS,
+    );
     const defaults = await runClientJob(job, LAMBDA_NODE_OPTIONS);
+    // Pass i of each client ran next to pass i of the other (order alternating).
+    const shipped = perCpuSecondOf(
+      deployed.records,
+      deployed.runs.filter((run) => run.hasuraClient === 'graphql-request'),
+    );
+    const previous = perCpuSecondOf(
+      deployed.records,
+      deployed.runs.filter((run) => run.hasuraClient === 'previous'),
+    );
+    const pairRatios = shipped.map((value, index) => round(value / (previous[index] ?? NaN), 3));
     return {
       records: deployed.records,
       passes,
       ...figuresOf(CONSUMER_NODE_OPTIONS, deployed),
       default_young_generation: figuresOf(LAMBDA_NODE_OPTIONS, defaults),
+      previous_client: figuresOf(CONSUMER_NODE_OPTIONS, deployed, 'previous'),
+      vs_previous_client: {
+        median: median(pairRatios),
+        range: [Math.min(...pairRatios), Math.max(...pairRatios)],
+      },
     };
   } finally {
     await server.stop();

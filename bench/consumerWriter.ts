@@ -1,11 +1,17 @@
 import type { SQSRecord } from 'aws-lambda';
 import { composeUserSync, USER_SYNC_SERVICE } from '../services/user-sync/compose.js';
 import type { UserSyncHandler } from '../services/user-sync/createUserSyncHandler.js';
+import { createAdminSecretProvider } from '../shared/hasuraClient/adminSecretProvider.js';
+import { RedactedSecret } from '../shared/hasuraClient/RedactedSecret.js';
 import { createMetrics } from '../shared/observability.js';
 import { pipeline } from '../shared/pipeline.js';
 import { lambdaContext } from '../test/helpers/lambdaContexts.js';
 import { chunk, runWithConcurrency, startStopwatch } from './benchStats.js';
 import { BENCH_USER_POOL_ID } from './loginStream.js';
+import { createPreviousHasuraClient } from './previousHasuraClient.js';
+
+/** Which Hasura client the bench consumer writes with. */
+export type BenchHasuraClient = 'graphql-request' | 'previous';
 
 /** Options of {@link createBenchConsumer}. */
 export interface BenchConsumerOptions {
@@ -17,6 +23,12 @@ export interface BenchConsumerOptions {
    * @default 'guard'
    */
   readonly writeMode?: 'guard' | 'where';
+  /**
+   * The shipped client (graphql-request), or the previous one (`bench/previousHasuraClient.ts`),
+   * measured beside it.
+   * @default 'graphql-request'
+   */
+  readonly hasuraClient?: BenchHasuraClient;
 }
 
 /** The real consumer, built as `services/user-sync/handler.ts` builds it, minus middy. */
@@ -32,13 +44,28 @@ export interface BenchConsumer {
  */
 export const createBenchConsumer = (options: BenchConsumerOptions): BenchConsumer => {
   const metrics = createMetrics(USER_SYNC_SERVICE);
+  const timeoutMs = 30_000;
+  const previous =
+    options.hasuraClient === 'previous'
+      ? {
+          hasura: createPreviousHasuraClient({
+            endpoint: options.graphqlUrl,
+            adminSecret: createAdminSecretProvider({
+              kind: 'value',
+              secret: new RedactedSecret(options.adminSecret),
+            }),
+            timeoutMs,
+          }),
+        }
+      : {};
   const { handler } = composeUserSync({
+    ...previous,
     env: {
       HASURA_GRAPHQL_ENDPOINT: options.graphqlUrl,
       HASURA_ADMIN_SECRET: options.adminSecret,
       USER_POOL_IDS: BENCH_USER_POOL_ID,
       SYNC_WRITE_MODE: options.writeMode ?? 'guard',
-      HASURA_REQUEST_TIMEOUT_MS: '30000',
+      HASURA_REQUEST_TIMEOUT_MS: String(timeoutMs),
     },
     metrics,
   });

@@ -1,14 +1,17 @@
 /**
  * `npm run bench` (`-- --quick` for a tenth of the work): measures, in one run, on one
  * PostgreSQL server (`DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/test`) and one
- * engine, the consumer against the naive and raw-SQL alternatives, the consumer's own CPU cost,
- * the post-authentication trigger, and the local stack end to end. Writes
- * `bench/results.json` and prints the tables.
+ * engine, the functions' cold starts, the consumer against the naive and raw-SQL alternatives
+ * (one run each, then alternating rounds for the headline ratios and the Hasura side's CPU),
+ * the consumer's own CPU cost, the post-authentication trigger, and the local stack end to end.
+ * Writes `bench/results.json` and prints the tables.
  *
- * Flags: `--quick`; `--only consumer,cpu,post-auth,e2e,engine` (sections; the others keep their
- * figures from the existing file, `--only summary` only rewrites it); `--out <file>`.
+ * Flags: `--quick`; `--only cold-start,consumer,paired,cpu,post-auth,e2e,engine` (sections; the
+ * others keep their figures from the existing file, `--only summary` only rewrites it);
+ * `--out <file>`.
  */
 import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 // Before any service module builds its logger/metrics: EMF output and logs would drown the
@@ -25,6 +28,9 @@ const { collectGarbage } = await import('./benchStats.js');
 const { benchPostAuthentication } = await import('./postAuthBench.js');
 const { benchEndToEnd } = await import('./endToEndBench.js');
 const { buildSummary, readPreviousResults } = await import('./benchSummary.js');
+const { benchColdStart } = await import('./coldStartBench.js');
+const { benchPairedThroughput } = await import('./pairedBench.js');
+const { buildHeadlineSummary, COLD_START_HEADER } = await import('./headlineSummary.js');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -32,7 +38,9 @@ const flag = (name: string): string | undefined => {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] : undefined;
 };
-const sections = new Set((flag('--only') ?? 'consumer,cpu,post-auth,e2e,engine').split(','));
+const ALL_SECTIONS = 'cold-start,consumer,paired,cpu,post-auth,e2e,engine';
+const sections = new Set((flag('--only') ?? ALL_SECTIONS).split(','));
+const partial = sections.size < ALL_SECTIONS.split(',').length;
 const out = flag('--out') ?? fileURLToPath(new URL('./results.json', import.meta.url));
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const scale = quick ? 0.1 : 1;
@@ -42,9 +50,14 @@ const log = (message: string): void => {
 };
 
 const main = async (): Promise<void> => {
+  const loadAtStart = loadavg().map((value) => Math.round(value * 100) / 100);
+  log(`load average ${loadAtStart.join(' / ')} (1 / 5 / 15 min) on ${cpus().length} cores`);
   log(
     `${quick ? 'quick run (a tenth)' : 'full run'} on ${redactUrl(databaseUrl)}, schema ${BENCH_SCHEMA}`,
   );
+  // Cold starts first, while nothing of this run loads the machine.
+  if (sections.has('cold-start')) log('cold start: each function bundled, imported 7 times');
+  const coldStart = sections.has('cold-start') ? await benchColdStart(7) : undefined;
   // The trigger first: its p99 must not pay for collecting the consumer runs' 100,000 records.
   if (sections.has('post-auth'))
     log('post-authentication trigger: fake EventBridge 0/5/50 ms/hung');
@@ -61,6 +74,15 @@ const main = async (): Promise<void> => {
       })()
     : undefined;
   collectGarbage();
+  const paired = sections.has('paired')
+    ? await benchPairedThroughput({
+        scale,
+        databaseUrl,
+        rounds: quick ? 3 : 5,
+        onStep: (step) => log(`paired rounds: ${step}`),
+      })
+    : undefined;
+  collectGarbage();
   if (sections.has('cpu')) log('consumer CPU: instant Hasura');
   const cpu = sections.has('cpu') ? await benchConsumerCpu(scale) : undefined;
   collectGarbage();
@@ -68,21 +90,29 @@ const main = async (): Promise<void> => {
   const endToEnd = sections.has('e2e') ? await benchEndToEnd(scale) : undefined;
 
   // `--only`: the sections not run keep their figures from the existing file.
-  const previous = sections.size < 5 ? await readPreviousResults(out) : {};
+  const previous = partial ? await readPreviousResults(out) : {};
   const summary = buildSummary({
     consumer: consumer ?? previous.consumer,
     cpu: cpu ?? previous.cpu,
     postAuth: postAuth ?? previous.postAuth,
     endToEnd: endToEnd ?? previous.endToEnd,
   });
+  const headline = buildHeadlineSummary({
+    paired: paired ?? previous.paired,
+    coldStart: coldStart ?? previous.coldStart,
+    cpu: cpu ?? previous.cpu,
+  });
+  const targets = [...headline.targets, ...summary.targets];
   const results = {
     generated_at: new Date().toISOString(),
     command: quick ? 'npm run bench -- --quick' : 'npm run bench',
-    ...(sections.size < 5 ? { sections_run: [...sections] } : {}),
-    machine: describeMachine(),
+    ...(partial ? { sections_run: [...sections] } : {}),
+    machine: { ...describeMachine(), load_average_at_start: loadAtStart },
     database: { server: redactUrl(databaseUrl), schema: BENCH_SCHEMA },
     ...summary.results,
-    targets: summary.targets,
+    paired: paired ?? previous.paired,
+    cold_start: coldStart ?? previous.coldStart,
+    targets,
   };
   await writeResults(out, results);
 
@@ -96,8 +126,16 @@ const main = async (): Promise<void> => {
     console.log('\nConsumer CPU, trigger and end to end\n');
     console.log(markdownTable(['measure', 'value'], summary.otherRows));
   }
+  if (headline.pairedRows.length > 0) {
+    console.log("\nPaired rounds (a b c a b c …): headline ratios and the Hasura side's CPU\n");
+    console.log(markdownTable(['measure', 'value'], headline.pairedRows));
+  }
+  if (headline.coldStartRows.length > 0) {
+    console.log('\nCold start: median of 7 fresh processes, beside a bare node:https handler\n');
+    console.log(markdownTable([...COLD_START_HEADER], headline.coldStartRows));
+  }
   console.log('\nTargets\n');
-  console.log(targetTable(summary.targets));
+  console.log(targetTable(targets));
   console.log(`\nwritten to ${out}`);
 
   // The engine's own overhead (issue: ≤ 2× the raw SQL statement), in a process of its own.

@@ -1,5 +1,4 @@
-import { CognitoTriggerBaseSchema } from '@aws-lambda-powertools/parser/schemas/cognito';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The trigger sources of a Cognito pre token generation event. Every one of them, except
@@ -27,13 +26,13 @@ export const TokenGenerationTriggerSource = {
 export const TOKEN_GENERATION_PREFIX = 'TokenGeneration_';
 
 // Cognito sends `null` for "nothing to override"; a missing key means the same.
-const stringArray = z.array(z.string()).nullish();
-const claimsMap = z.record(z.string(), z.unknown()).nullish();
+const stringArray = z.nullish(z.array(z.string()));
+const claimsMap = z.nullish(z.record(z.string(), z.unknown()));
 
-const tokenGenerationSchema = z.looseObject({
+const tokenGenerationShape = {
   claimsToAddOrOverride: claimsMap,
   claimsToSuppress: stringArray,
-});
+};
 
 /**
  * The group configuration Cognito puts in the request. `groupsToOverride` holds the user's
@@ -42,48 +41,62 @@ const tokenGenerationSchema = z.looseObject({
 export const GroupConfigurationSchema = z.looseObject({
   groupsToOverride: stringArray,
   iamRolesToOverride: stringArray,
-  preferredRole: z.string().nullish(),
+  preferredRole: z.nullish(z.string()),
 });
 
 /** `response.claimsOverrideDetails` of a V1 event (what the handler may set). */
 export const ClaimsOverrideDetailsSchema = z.looseObject({
-  claimsToAddOrOverride: claimsMap,
-  claimsToSuppress: stringArray,
-  groupOverrideDetails: GroupConfigurationSchema.nullish(),
+  ...tokenGenerationShape,
+  groupOverrideDetails: z.nullish(GroupConfigurationSchema),
 });
 
 /** `response.claimsAndScopeOverrideDetails` of a V2/V3 event (what the handler may set). */
 export const ClaimsAndScopeOverrideDetailsSchema = z.looseObject({
-  idTokenGeneration: tokenGenerationSchema.nullish(),
-  accessTokenGeneration: tokenGenerationSchema
-    .extend({ scopesToAdd: stringArray, scopesToSuppress: stringArray })
-    .nullish(),
-  groupOverrideDetails: GroupConfigurationSchema.nullish(),
+  idTokenGeneration: z.nullish(z.looseObject(tokenGenerationShape)),
+  accessTokenGeneration: z.nullish(
+    z.looseObject({
+      ...tokenGenerationShape,
+      scopesToAdd: stringArray,
+      scopesToSuppress: stringArray,
+    }),
+  ),
+  groupOverrideDetails: z.nullish(GroupConfigurationSchema),
 });
 
 /**
  * A Cognito pre token generation event of any version (1, 2 or 3), as far as this trigger
- * reads it. Extends Powertools' {@link CognitoTriggerBaseSchema}; lenient where Cognito
- * varies (nulls, absent groups) and loose so unknown fields survive the round trip.
- * Attribute values are `unknown` here: only `sub` and trusted attributes are read, and
- * they are checked where they are used.
+ * reads it: the fields common to every Cognito trigger (as Powertools' `CognitoTriggerBaseSchema`
+ * has them) and the pre token generation request and response. Lenient where Cognito varies
+ * (nulls, absent groups) and loose so unknown fields survive the round trip. Attribute values
+ * are `unknown` here: only `sub` and trusted attributes are read, and they are checked where
+ * they are used. Written with `zod/mini` (about 15 KiB bundled, where the full `zod` export and
+ * Powertools' parser schemas bundle to about 450 KiB): this trigger runs on every sign-in and
+ * token refresh, so its import is sign-in latency.
  */
-export const TokenGenerationEventSchema = CognitoTriggerBaseSchema.extend({
-  triggerSource: z.string().startsWith(TOKEN_GENERATION_PREFIX),
+export const TokenGenerationEventSchema = z.looseObject({
+  version: z.string(),
+  triggerSource: z.string().check(z.startsWith(TOKEN_GENERATION_PREFIX)),
+  region: z.string(),
+  userPoolId: z.string(),
+  userName: z.optional(z.string()),
+  callerContext: z.object({
+    awsSdkVersion: z.string(),
+    clientId: z.string(),
+  }),
   request: z.looseObject({
     // Absent in V3 machine-to-machine events.
-    userAttributes: z.record(z.string(), z.unknown()).optional(),
-    groupConfiguration: GroupConfigurationSchema.nullish(),
+    userAttributes: z.optional(z.record(z.string(), z.unknown())),
+    groupConfiguration: z.nullish(GroupConfigurationSchema),
     scopes: stringArray,
-    clientMetadata: z.record(z.string(), z.unknown()).nullish(),
+    clientMetadata: z.nullish(z.record(z.string(), z.unknown())),
   }),
-  response: z
-    .looseObject({
-      claimsOverrideDetails: ClaimsOverrideDetailsSchema.nullish(),
-      claimsAndScopeOverrideDetails: ClaimsAndScopeOverrideDetailsSchema.nullish(),
-    })
-    .nullish(),
-}).loose();
+  response: z.nullish(
+    z.looseObject({
+      claimsOverrideDetails: z.nullish(ClaimsOverrideDetailsSchema),
+      claimsAndScopeOverrideDetails: z.nullish(ClaimsAndScopeOverrideDetailsSchema),
+    }),
+  ),
+});
 
 /** A parsed pre token generation event. */
 export type TokenGenerationEvent = z.infer<typeof TokenGenerationEventSchema>;

@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { HasuraRequestError } from './HasuraRequestError.js';
 import { RedactedSecret } from './RedactedSecret.js';
 
@@ -68,11 +68,19 @@ const isRetryableAwsError = (error: unknown): boolean => {
   return status === undefined || status >= 500 || status === 429 || /Throttl/.test(name);
 };
 
+/**
+ * The Secrets Manager SDK, loaded on first use: evaluating it is most of the consumer's cold
+ * start, and a container configured with the secret's value never needs it.
+ */
+const loadSecretsManagerSdk = () => import('@aws-sdk/client-secrets-manager');
+
 // Bounded like every other call of the batch: a Secrets Manager that hangs (e.g. a VPC without
 // an endpoint for it) must fail and be fetched again, not stay pending for the container's life.
 // The SDK builds its NodeHttpHandler from these options (`throwOnRequestTimeout` included).
-const boundedSecretsManager = (): SecretsManagerClient =>
-  new SecretsManagerClient({
+const boundedSecretsManager = (
+  sdk: Awaited<ReturnType<typeof loadSecretsManagerSdk>>,
+): SecretsManagerClient =>
+  new sdk.SecretsManagerClient({
     maxAttempts: 2,
     requestHandler: {
       connectionTimeout: 2000,
@@ -87,7 +95,8 @@ const boundedSecretsManager = (): SecretsManagerClient =>
  * `GetSecretValue` on first use and caches the result for every later invocation; a failed
  * fetch is not cached (the next batch tries again) and surfaces as a
  * {@link HasuraRequestError} with code `secret-unavailable` (transient when AWS may recover).
- * `invalidate()` drops the cached value (the Hasura client calls it on `access-denied`).
+ * `invalidate()` drops the cached value (the Hasura client calls it on `access-denied`). The
+ * Secrets Manager SDK is imported on the first fetch, not at cold start.
  *
  * @param client - the Secrets Manager client of `kind: 'secretsManager'` (unused otherwise).
  * @default client - a client with 2 attempts, 2 s connection and 3 s request timeouts
@@ -102,13 +111,15 @@ export const createAdminSecretProvider = (
     const resolved = Promise.resolve(source.secret);
     return () => resolved;
   }
-  const secretsManager = client ?? boundedSecretsManager();
+  let secretsManager = client;
   let cached: Promise<RedactedSecret> | undefined;
   const fetchSecret = async (): Promise<RedactedSecret> => {
     let secretString: string | undefined;
     try {
+      const sdk = await loadSecretsManagerSdk();
+      secretsManager ??= boundedSecretsManager(sdk);
       const output = await secretsManager.send(
-        new GetSecretValueCommand({ SecretId: source.secretArn }),
+        new sdk.GetSecretValueCommand({ SecretId: source.secretArn }),
       );
       secretString = output.SecretString;
     } catch (error) {

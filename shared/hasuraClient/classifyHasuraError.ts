@@ -245,11 +245,31 @@ export const classifyHasuraAnswer = (
   });
 };
 
+/** The body of an answer as JSON, or `undefined` when it is not JSON. */
+const parseBody = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * graphql-request's `ClientError` (it sets no `name`): `response` holds Hasura's answer, and its
+ * message and `request` hold the request's variables, which are never read here.
+ */
+const clientErrorAnswer = (error: unknown): { status: number; body: unknown } | undefined => {
+  if (!isObject(error) || !('request' in error) || !isObject(error.response)) return undefined;
+  const { status, errors } = error.response;
+  return typeof status === 'number' ? { status, body: { errors } } : undefined;
+};
+
 /**
  * THE place that decides what a failed Hasura request means (see {@link HasuraFailureClass};
- * how to react to each class is {@link HASURA_FAILURE_REACTIONS}):
- * what was thrown (a socket error, a timeout, a {@link HasuraRequestError} already built by
- * {@link classifyHasuraAnswer}, anything else).
+ * how to react to each class is {@link HASURA_FAILURE_REACTIONS}): Hasura's complete answer when
+ * one arrived (judged by {@link classifyHasuraAnswer}, whatever the GraphQL client threw while
+ * reading it), else what was thrown (a socket error, a timeout, a {@link HasuraRequestError}
+ * already built, graphql-request's `ClientError`, anything else).
  *
  * | failure | class |
  * |---|---|
@@ -265,17 +285,27 @@ export const classifyHasuraAnswer = (
  * | `validation-failed` / `parse-failed` on an input value (`…args.objects[i].col`) | data |
  * | `access-denied`, `invalid-jwt`, unknown field/table, other 4xx, unreadable body | other |
  *
- * The returned error's message never contains the request variables; `secret` (when given) is
- * scrubbed from every text taken from the failure. The original error is not chained as
- * `cause`: a transport's error may carry the request.
+ * The returned error's message never contains the request variables: graphql-request's
+ * `ClientError` (whose message does) is classified from its answer, never from its text; `secret`
+ * (when given) is scrubbed from every text taken from the failure. The original error is not
+ * chained as `cause`: a GraphQL client's error may carry the request.
  *
+ * @param error - what the request threw (`undefined` when it resolved without usable `data`).
  * @param secret - the admin secret to scrub from messages.
+ * @param answer - Hasura's complete answer, when one arrived.
  */
 export const classifyHasuraError = (
   error: unknown,
   secret?: RedactedSecret,
+  answer?: { readonly status: number; readonly body: string },
 ): HasuraRequestError => {
   if (isHasuraRequestError(error)) return error;
+  if (answer !== undefined)
+    return classifyHasuraAnswer(answer.status, parseBody(answer.body), secret);
+  const fromClientError = clientErrorAnswer(error);
+  if (fromClientError !== undefined) {
+    return classifyHasuraAnswer(fromClientError.status, fromClientError.body, secret);
+  }
   const scrub = (text: string): string => (secret === undefined ? text : secret.scrub(text));
   // Duck-typed: fetch's DOMException may come from another realm than this module's Error.
   if (isObject(error) && (error.name === 'TimeoutError' || error.name === 'AbortError')) {

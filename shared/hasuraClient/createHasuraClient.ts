@@ -1,12 +1,15 @@
+import { GraphQLClient } from 'graphql-request';
 import type { AdminSecretProvider } from './adminSecretProvider.js';
+import { classifyHasuraError, isSuccessfulAnswer } from './classifyHasuraError.js';
+import { graphqlFetchOver } from './graphqlFetch.js';
+import type { HasuraRequestError } from './HasuraRequestError.js';
 import {
-  classifyHasuraAnswer,
-  classifyHasuraError,
-  isSuccessfulAnswer,
-} from './classifyHasuraError.js';
-import { HasuraRequestError } from './HasuraRequestError.js';
-import { createHttpTransport, type HasuraTransport } from './httpTransport.js';
+  createHttpTransport,
+  type HasuraHttpAnswer,
+  type HasuraTransport,
+} from './httpTransport.js';
 import type { RedactedSecret } from './RedactedSecret.js';
+import { secretWithin, startRequestBudget } from './requestBudget.js';
 
 /** Options of {@link createHasuraClient}. */
 export interface HasuraClientOptions {
@@ -54,54 +57,17 @@ export interface HasuraClient {
   ): Promise<T>;
 }
 
-/** Settles like `promise`, or rejects when `signal` aborts first (the promise keeps running). */
-const beforeAbort = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const onAbort = (): void =>
-      reject(
-        new HasuraRequestError(
-          'transient',
-          'secret-unavailable',
-          'the admin secret was not available within the request timeout',
-        ),
-      );
-    if (signal.aborted) {
-      onAbort();
-      return;
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-
-/** What the request's signal aborts with when its time is up (as `AbortSignal.timeout`). */
-const timeoutReason = (): DOMException =>
-  new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-
-/** The body of the answer as JSON, or `undefined` when it is not JSON. */
-const parseBody = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
 /**
- * Creates the one Hasura client of a container (module scope). Each request is a plain GraphQL
- * POST (`{"query", "variables"}`) over a keep-alive connection pool ({@link createHttpTransport})
- * that survives between invocations; the document is sent as the string it is, never parsed on
- * the client, which keeps large batched mutations cheap. The answer is a success only when it
- * is HTTP 2xx with `data` and no `errors`; everything else becomes a classified
- * {@link HasuraRequestError}.
+ * Creates the one Hasura client of a container (module scope): graphql-request's
+ * `GraphQLClient` over a keep-alive connection pool ({@link createHttpTransport}) that survives
+ * between invocations. graphql-request sends each operation as a plain GraphQL POST
+ * (`{"query", "variables"}`) with `excludeOperationName`, so the document is sent as the string
+ * it is, never parsed on the client, which keeps large batched mutations cheap; its `fetch` is
+ * {@link graphqlFetchOver} the transport (no WHATWG `fetch` on the path). The answer is a
+ * success only when it is HTTP 2xx with `data` and no `errors`; everything else becomes a
+ * {@link HasuraRequestError} classified by {@link classifyHasuraError} from Hasura's answer
+ * itself: graphql-request's `ClientError`, whose message holds the request's variables, never
+ * leaves this function.
  *
  * @example
  * const hasura = createHasuraClient({ endpoint, adminSecret: createAdminSecretProvider(source) });
@@ -109,8 +75,20 @@ const parseBody = (text: string): unknown => {
  */
 export const createHasuraClient = (options: HasuraClientOptions): HasuraClient => {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const url = new URL(options.endpoint);
+  // Fails at cold start, like the configuration, when the endpoint is not a URL.
+  const endpoint = new URL(options.endpoint).href;
   const transport = options.transport ?? createHttpTransport();
+  // The complete answer of each request in flight, by its signal: what a failure is judged by.
+  const answers = new WeakMap<AbortSignal, HasuraHttpAnswer>();
+  const graphql = new GraphQLClient(endpoint, {
+    // graphql-request reads only `ok`, `status`, `headers.get` and `text()` of what its fetch
+    // returns (graphql-request 7.4, `runRequest`), which is what graphqlFetchOver builds.
+    fetch: graphqlFetchOver(transport, (signal, answer) =>
+      answers.set(signal, answer),
+    ) as unknown as typeof fetch,
+    excludeOperationName: true,
+    headers: { 'content-type': 'application/json' },
+  });
   return {
     async request<T>(
       document: string,
@@ -118,33 +96,25 @@ export const createHasuraClient = (options: HasuraClientOptions): HasuraClient =
       requestOptions: HasuraRequestOptions = {},
     ): Promise<T> {
       let secret: RedactedSecret | undefined;
-      const wait = Math.max(1, Math.min(timeoutMs, requestOptions.timeoutMs ?? timeoutMs));
-      // One timeout for the whole request, fetching the secret included: a Secrets Manager that
-      // does not answer must not hold the batch past the caller's time budget. A plain timer,
-      // cleared on the way out: `AbortSignal.timeout` costs several microseconds per request and
-      // keeps its timer registered until the signal is collected.
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(timeoutReason()), wait);
-      const { signal } = controller;
+      // One time budget for the whole request, fetching the secret included.
+      const budget = startRequestBudget(timeoutMs, requestOptions.timeoutMs);
+      const { signal } = budget;
       let failure: HasuraRequestError;
       try {
-        secret = await beforeAbort(options.adminSecret(), signal);
-        const answer = await transport({
-          url,
-          headers: {
-            'content-type': 'application/json',
-            'x-hasura-admin-secret': secret.reveal(),
-          },
-          body: JSON.stringify({ query: document, variables }),
+        secret = await secretWithin(options.adminSecret, signal);
+        const data: unknown = await graphql.request({
+          document,
+          variables,
+          requestHeaders: { 'x-hasura-admin-secret': secret.reveal() },
           signal,
         });
-        const body = parseBody(answer.body);
-        if (isSuccessfulAnswer(answer.status, body)) return body.data as T;
-        failure = classifyHasuraAnswer(answer.status, body, secret);
+        const answer = answers.get(signal);
+        if (answer !== undefined && isSuccessfulAnswer(answer.status, { data })) return data as T;
+        failure = classifyHasuraError(undefined, secret, answer);
       } catch (error) {
-        failure = classifyHasuraError(error, secret);
+        failure = classifyHasuraError(error, secret, answers.get(signal));
       } finally {
-        clearTimeout(timer);
+        budget.clear();
       }
       // A refused secret may have been rotated: fetch it again for the next request.
       if (failure.code === 'access-denied') options.adminSecret.invalidate?.();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { ClientError } from 'graphql-request';
 import {
   AMBIGUOUS_MAX_ATTEMPTS,
   attemptsFor,
@@ -242,6 +243,34 @@ describe('Function: classifyHasuraError', () => {
       expect.objectContaining({ failureClass: 'transient', code: 'network-error' }),
       expect.objectContaining({ failureClass: 'transient', code: 'timeout' }),
     ]);
+  });
+
+  it('classifies a graphql-request ClientError by its answer, never by its message', () => {
+    // Prepare
+    const email = 'variables-inside@example.org';
+    const response = { ...hasuraErrorBody('dataException'), status: 200, headers: {}, body: '' };
+    const request = { query: 'mutation { x }', variables: { objects: [{ email }] } };
+    const clientError = new ClientError(response as never, request);
+
+    // Act
+    const error = classifyHasuraError(clientError);
+
+    // Assess
+    expect(clientError.message).toContain(email);
+    expect(error).toMatchObject({ failureClass: 'data', code: 'data-exception', status: 200 });
+    expect(error.message).not.toContain(email);
+    expect(error.message).not.toContain('"request"');
+  });
+
+  it('classifies from the complete answer when one arrived, whatever was thrown reading it', () => {
+    // Act
+    const error = classifyHasuraError(new SyntaxError('Unexpected token'), undefined, {
+      status: 502,
+      body: '<html>Bad Gateway</html>',
+    });
+
+    // Assess
+    expect(error).toMatchObject({ failureClass: 'transient', code: 'http-502', status: 502 });
   });
 
   it('classifies any other thrown error as other', () => {

@@ -1,12 +1,17 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ClientError } from 'graphql-request';
 import { createAdminSecretProvider } from '../../../../shared/hasuraClient/adminSecretProvider.js';
 import {
   createHasuraClient,
   type HasuraClient,
 } from '../../../../shared/hasuraClient/createHasuraClient.js';
-import type { HasuraTransport } from '../../../../shared/hasuraClient/httpTransport.js';
+import type {
+  HasuraHttpRequest,
+  HasuraTransport,
+} from '../../../../shared/hasuraClient/httpTransport.js';
+import { RedactedSecret } from '../../../../shared/hasuraClient/RedactedSecret.js';
 import { hasuraErrorBody } from '../../../fixtures/hasuraAnswers/hasuraFixtures.js';
 
 const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-admin-AbCdEf';
@@ -157,5 +162,67 @@ describe('Function: createHasuraClient', () => {
     });
     expect(String(failure)).not.toMatch(/INSERT|example\.com|Process 41/);
     expect(secretsSent).toEqual(['admin-secret', 'admin-secret']);
+  });
+
+  it('sends the document as it is, with its variables and the secret, as a plain GraphQL POST', async () => {
+    // Prepare
+    const sent: HasuraHttpRequest[] = [];
+    const hasura = createHasuraClient({
+      endpoint: 'http://127.0.0.1:1/v1/graphql?tenant=a',
+      adminSecret: async () => new RedactedSecret('plain-admin-secret'),
+      transport: async (request) => {
+        sent.push(request);
+        return { status: 200, body: '{"data":{"insert_users":{"affected_rows":2}}}' };
+      },
+    });
+    const variables = { objects: [{ id: 'u-1' }, { id: 'u-2' }] };
+
+    // Act
+    const data = await hasura.request(DOCUMENT, variables, { timeoutMs: 250 });
+
+    // Assess
+    expect(data).toEqual({ insert_users: { affected_rows: 2 } });
+    expect(sent).toHaveLength(1);
+    const [request] = sent;
+    expect(request?.url.href).toBe('http://127.0.0.1:1/v1/graphql?tenant=a');
+    // No operationName: graphql-request does not parse the document (excludeOperationName).
+    expect(JSON.parse(request?.body ?? '')).toEqual({ query: DOCUMENT, variables });
+    expect(request?.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-hasura-admin-secret': 'plain-admin-secret',
+    });
+    // graphql-request's own header: the request went through it.
+    expect(request?.headers.accept).toContain('application/graphql-response+json');
+    expect(request?.signal.aborted).toBe(false);
+  });
+
+  it('throws a classified error that carries neither the variables nor the error graphql-request threw', async () => {
+    // Prepare
+    const email = 'never-logged.k4z@example.org';
+    const hasura = createHasuraClient({
+      endpoint: 'http://127.0.0.1:1/v1/graphql',
+      adminSecret: async () => new RedactedSecret('plain-admin-secret'),
+      transport: async () => ({
+        status: 200,
+        body: JSON.stringify(hasuraErrorBody('constraintViolation')),
+      }),
+    });
+
+    // Act
+    const failure = await hasura
+      .request(DOCUMENT, { objects: [{ email }] })
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toMatchObject({
+      name: 'HasuraRequestError',
+      failureClass: 'data',
+      code: 'constraint-violation',
+    });
+    expect(failure).not.toBeInstanceOf(ClientError);
+    expect((failure as Error).cause).toBeUndefined();
+    expect(JSON.stringify(failure)).not.toContain(email);
+    expect(String(failure)).not.toContain(email);
+    expect((failure as Error).stack).not.toContain(email);
   });
 });
