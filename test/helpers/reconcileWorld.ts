@@ -1,4 +1,8 @@
-import type { UserType } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminCreateUserCommand,
+  type CognitoIdentityProviderClient,
+  type UserType,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { UsersTableRow } from '../../services/reconcile/userState.js';
 import type { LiveRowKey, UsersTableReader } from '../../services/reconcile/usersTable.js';
@@ -124,6 +128,15 @@ export class FakeTable implements UsersTableReader {
   }
 
   public async rowsBySub(subs: readonly string[]): Promise<Map<string, UsersTableRow>> {
+    return this.rowsBySubNow(subs);
+  }
+
+  public async liveRowsPage(prefix: string, after: string, limit: number): Promise<LiveRowKey[]> {
+    return this.liveRowsPageNow(prefix, after, limit);
+  }
+
+  /** {@link FakeTable.rowsBySub}, synchronously. */
+  public rowsBySubNow(subs: readonly string[]): Map<string, UsersTableRow> {
     const found = new Map<string, UsersTableRow>();
     for (const sub of subs) {
       const row = this.rows.get(sub);
@@ -132,12 +145,17 @@ export class FakeTable implements UsersTableReader {
     return found;
   }
 
-  public async liveRowsPage(prefix: string, after: string, limit: number): Promise<LiveRowKey[]> {
-    return [...this.rows.values()]
-      .filter((row) => row.deleted_at === null && row.id.startsWith(prefix) && row.id > after)
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .slice(0, limit)
-      .map((row) => ({ sub: row.id, username: row.username }));
+  /** {@link FakeTable.liveRowsPage}, synchronously (rows in code-unit order of their id). */
+  public liveRowsPageNow(prefix: string, after: string, limit: number): LiveRowKey[] {
+    const ids = [...this.rows.keys()].filter((id) => id.startsWith(prefix) && id > after).sort();
+    const page: LiveRowKey[] = [];
+    for (const id of ids) {
+      const row = this.rows.get(id);
+      if (row === undefined || row.deleted_at !== null) continue;
+      page.push({ sub: row.id, username: row.username });
+      if (page.length === limit) break;
+    }
+    return page;
   }
 
   /** Applies published entries as the consumer would. */
@@ -173,3 +191,64 @@ export class FakeTable implements UsersTableReader {
     }
   }
 }
+
+/**
+ * Answers reconcile's two Hasura queries (rows by sub, keyset pages of live rows) from a
+ * {@link FakeTable}, as `startFakeHasura`'s responder: the users table at the HTTP level.
+ */
+export const usersTableResponder =
+  (table: FakeTable) =>
+  (variables: Record<string, unknown>): { data: { rows: unknown[] } } => {
+    if (Array.isArray(variables.subs)) {
+      const rows = table.rowsBySubNow(variables.subs as string[]);
+      return { data: { rows: [...rows.values()] } };
+    }
+    const like = String(variables.like ?? '%');
+    const prefix = like.slice(0, -1).replace(/\\(.)/g, '$1');
+    const rows = table.liveRowsPageNow(
+      prefix,
+      String(variables.after ?? ''),
+      Number(variables.limit ?? 1000),
+    );
+    return { data: { rows: rows.map((row) => ({ id: row.sub, username: row.username })) } };
+  };
+
+/**
+ * Creates users `<prefix>-<n>` in a Cognito pool (moto) with `concurrency` (default 32)
+ * AdminCreateUser calls in flight, and returns each user as created (with its sub).
+ */
+export const createCognitoUsers = async (
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  count: number,
+  options: { readonly prefix?: string; readonly concurrency?: number } = {},
+): Promise<FakeCognitoUser[]> => {
+  const prefix = options.prefix ?? 'user';
+  const created: FakeCognitoUser[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.concurrency ?? 32 }, async () => {
+      for (let n = next++; n < count; n = next++) {
+        const username = `${prefix}-${n}`;
+        const { User: user } = await cognito.send(
+          new AdminCreateUserCommand({
+            UserPoolId: userPoolId,
+            Username: username,
+            MessageAction: 'SUPPRESS',
+            UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }],
+          }),
+        );
+        const sub = user?.Attributes?.find((a) => a.Name === 'sub')?.Value;
+        if (!sub) throw new Error(`AdminCreateUser returned no sub for ${username}`);
+        created[n] = {
+          sub,
+          username,
+          attributes: { email: `${username}@example.com` },
+          enabled: user?.Enabled ?? true,
+          status: user?.UserStatus ?? 'UNKNOWN',
+        };
+      }
+    }),
+  );
+  return created;
+};
