@@ -1,4 +1,7 @@
-import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  type CognitoIdentityProviderClient,
+  DescribeUserPoolCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { Command, InvalidArgumentError } from 'commander';
 import { composeReconcile } from '../../services/reconcile/compose.js';
 import { DEFAULT_MAX_DELETES, DEFAULT_RECONCILE_RATE } from '../../services/reconcile/config.js';
@@ -39,6 +42,19 @@ const depth = (raw: string): number => {
     throw new InvalidArgumentError(`expected 0 to ${MAX_PREFIX_LENGTH}, got "${raw}"`);
   }
   return value;
+};
+
+/** The pool's `EstimatedNumberOfUsers`, or `undefined` when the endpoint does not say. */
+const estimatedUsers = async (
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+): Promise<number | undefined> => {
+  try {
+    const pool = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+    return pool?.UserPool?.EstimatedNumberOfUsers;
+  } catch {
+    return undefined;
+  }
 };
 
 /** The exit code of a report: error, max-deletes stop, drift, interrupted, or none. */
@@ -155,10 +171,7 @@ export const reconcileCommand = (context: CliContext): Command =>
       const resume = flags.resume
         ? await readReconcileCheckpoint(flags.checkpoint, userPoolId)
         : undefined;
-      const estimate = await clients.cognito
-        .send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))
-        .then((pool) => pool.UserPool?.EstimatedNumberOfUsers)
-        .catch(() => undefined);
+      const estimate = await estimatedUsers(clients.cognito, userPoolId);
       if (!dryRun && !resume) await resetCheckpoint(flags.checkpoint);
       const progress = new Progress(context.stderr, {
         label: 'users',

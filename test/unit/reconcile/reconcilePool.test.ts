@@ -1,98 +1,46 @@
-import {
-  AdminGetUserCommand,
-  CognitoIdentityProviderClient,
-  ListUsersCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
-import {
-  EventBridgeClient,
-  PutEventsCommand,
-  type PutEventsRequestEntry,
-} from '@aws-sdk/client-eventbridge';
-import { beforeEach, describe, expect, it } from '@jest/globals';
-import { mockClient } from 'aws-sdk-client-mock';
+import { AdminGetUserCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { describe, expect, it } from '@jest/globals';
 import { RateLimiter } from '../../../cli/rateLimiter.js';
-import type {
-  ReconcileDependencies,
-  ReconcileSettings,
-} from '../../../services/reconcile/reconcilePartition.js';
 import {
   type ReconcileRunState,
   reconcilePool,
 } from '../../../services/reconcile/reconcilePool.js';
-import { DEFAULT_RECONCILE_COLUMNS } from '../../../services/reconcile/userState.js';
-import { FakePool, FakeTable, fakeUser, rowOf } from '../../helpers/reconcileWorld.js';
-
-const POOL = 'eu-west-1_AbCdEf123';
+import { MOCK_POOL_ID as POOL, useReconcileMocks } from '../../helpers/reconcileMocks.js';
+import { fakeUser, rowOf } from '../../helpers/reconcileWorld.js';
 
 describe('Function: reconcilePool', () => {
-  const cognitoMock = mockClient(CognitoIdentityProviderClient);
-  const eventBridgeMock = mockClient(EventBridgeClient);
-  let pool: FakePool;
-  let table: FakeTable;
-  let published: PutEventsRequestEntry[];
-
-  beforeEach(() => {
-    cognitoMock.reset();
-    eventBridgeMock.reset();
-    pool = new FakePool();
-    table = new FakeTable();
-    published = [];
-    cognitoMock.on(ListUsersCommand).callsFake((input) => pool.listUsers(input));
-    cognitoMock.on(AdminGetUserCommand).callsFake((input) => pool.adminGetUser(input));
-    eventBridgeMock
-      .on(PutEventsCommand)
-      .callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
-        published.push(...input.Entries);
-        return { FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) };
-      });
-  });
-
-  const dependencies = (limiter = new RateLimiter({ perSecond: Number.POSITIVE_INFINITY })) =>
-    ({
-      cognito: new CognitoIdentityProviderClient({ region: 'eu-west-1' }),
-      eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
-      table,
-      limiter,
-    }) satisfies ReconcileDependencies;
-
-  const settings = (overrides: Partial<ReconcileSettings> = {}): ReconcileSettings => ({
-    userPoolId: POOL,
-    attributes: ['email'],
-    columns: DEFAULT_RECONCILE_COLUMNS,
-    target: { eventBusName: 'bus', source: 'cognito-hasura-sync' },
-    dryRun: false,
-    maxDeletes: 10,
-    ...overrides,
-  });
+  const mocks = useReconcileMocks();
+  const { cognitoMock, eventBridgeMock, dependencies, settings } = mocks;
 
   /** `users` users in step, then drift of every class; returns the subs of each class. */
   const world = (users: number) => {
     for (let n = 0; n < users; n += 1) {
       const user = fakeUser(n);
-      pool.add(user);
-      table.put(rowOf(user));
+      mocks.pool.add(user);
+      mocks.table.put(rowOf(user));
     }
     const at = (n: number) => fakeUser(n).sub;
     // Rows deleted: missing.
     const missing = [at(1), at(2), at(3)];
-    for (const sub of missing) table.rows.delete(sub);
+    for (const sub of missing) mocks.table.rows.delete(sub);
     // Rows edited by hand, attributes changed in Cognito without an event, a disabled user.
     const stale = [at(10), at(11), at(12), at(13)];
-    table.rows.set(at(10), { ...rowOf(fakeUser(10)), email: 'edited@example.com' });
-    table.rows.set(at(11), { ...rowOf(fakeUser(11)), user_status: 'UNCONFIRMED' });
-    const changed = pool.users.get('u-12');
+    mocks.table.rows.set(at(10), { ...rowOf(fakeUser(10)), email: 'edited@example.com' });
+    mocks.table.rows.set(at(11), { ...rowOf(fakeUser(11)), user_status: 'UNCONFIRMED' });
+    const changed = mocks.pool.users.get('u-12');
     if (changed) changed.attributes.email = 'new@example.com';
-    const disabled = pool.users.get('u-13');
+    const disabled = mocks.pool.users.get('u-13');
     if (disabled) disabled.enabled = false;
     // Users created in Cognito without any event: missing too.
     for (let n = users; n < users + 2; n += 1) {
-      pool.add(fakeUser(n));
+      mocks.pool.add(fakeUser(n));
       missing.push(fakeUser(n).sub);
     }
     // Users deleted in Cognito without any event: orphaned rows.
     const orphaned = [at(20), at(21)];
-    pool.remove('u-20');
-    pool.remove('u-21');
+    mocks.pool.remove('u-20');
+    mocks.pool.remove('u-21');
     return { missing, stale, orphaned };
   };
 
@@ -107,8 +55,8 @@ describe('Function: reconcilePool', () => {
     expect(report.counts).toEqual({ inStep: 300 - 3 - 4 - 2, missing: 5, stale: 4, orphaned: 2 });
     expect(report).toMatchObject({ complete: true, drift: true, deleted: 2, repaired: 11 });
     expect(report.staleFields).toEqual({ email: 2, status: 1, enabled: 1 });
-    const updated = published.filter((e) => e.DetailType === 'UserUpdated');
-    const deleted = published.filter((e) => e.DetailType === 'UserDeleted');
+    const updated = mocks.published.filter((e) => e.DetailType === 'UserUpdated');
+    const deleted = mocks.published.filter((e) => e.DetailType === 'UserDeleted');
     const subsOf = (entries: PutEventsRequestEntry[]) =>
       entries.map((e) => (JSON.parse(e.Detail ?? '{}') as { sub: string }).sub).sort();
     expect(subsOf(updated)).toEqual([...drift.missing, ...drift.stale].sort());
@@ -122,8 +70,8 @@ describe('Function: reconcilePool', () => {
     // Prepare
     const drift = world(200);
     await reconcilePool(dependencies(), settings(), { prefixLength: 1 });
-    table.apply(published);
-    published = [];
+    mocks.table.apply(mocks.published);
+    mocks.published.length = 0;
 
     // Act
     const second = await reconcilePool(dependencies(), settings(), { prefixLength: 1 });
@@ -136,8 +84,8 @@ describe('Function: reconcilePool', () => {
       orphaned: 0,
     });
     expect(second.drift).toBe(false);
-    expect(published).toEqual([]);
-    expect(table.written.sort()).toEqual(
+    expect(mocks.published).toEqual([]);
+    expect(mocks.table.written.sort()).toEqual(
       [...drift.missing, ...drift.stale, ...drift.orphaned].sort(),
     );
   });
@@ -163,8 +111,8 @@ describe('Function: reconcilePool', () => {
   it('stops at --max-deletes with nothing deleted when the table belongs to another pool', async () => {
     // Prepare: Cognito holds 100 users, the table 100 rows of other users.
     for (let n = 0; n < 100; n += 1) {
-      pool.add(fakeUser(n));
-      table.put(rowOf(fakeUser(n, 'other')));
+      mocks.pool.add(fakeUser(n));
+      mocks.table.put(rowOf(fakeUser(n, 'other')));
     }
 
     // Act
@@ -175,12 +123,12 @@ describe('Function: reconcilePool', () => {
     // Assess
     expect(report).toMatchObject({ stoppedAtMaxDeletes: true, deleted: 0, complete: false });
     expect(report.counts.orphaned).toBe(6);
-    expect(published.filter((e) => e.DetailType === 'UserDeleted')).toEqual([]);
+    expect(mocks.published.filter((e) => e.DetailType === 'UserDeleted')).toEqual([]);
   });
 
   it('publishes nothing on a dry run and counts orphans past --max-deletes', async () => {
     // Prepare
-    for (let n = 0; n < 50; n += 1) table.put(rowOf(fakeUser(n)));
+    for (let n = 0; n < 50; n += 1) mocks.table.put(rowOf(fakeUser(n)));
 
     // Act
     const report = await reconcilePool(dependencies(), settings({ dryRun: true, maxDeletes: 3 }), {
@@ -190,22 +138,22 @@ describe('Function: reconcilePool', () => {
     // Assess
     expect(report.counts.orphaned).toBe(50);
     expect(report.samples.orphaned).toHaveLength(5);
-    expect(published).toEqual([]);
+    expect(mocks.published).toEqual([]);
     expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it('confirms orphans with AdminGetUser: a reused username is still an orphan, a late user is not', async () => {
     // Prepare
     const gone = fakeUser(1);
-    table.put(rowOf(gone));
-    pool.add({ ...fakeUser(2), username: gone.username });
-    table.put(rowOf({ ...fakeUser(2), username: gone.username }));
+    mocks.table.put(rowOf(gone));
+    mocks.pool.add({ ...fakeUser(2), username: gone.username });
+    mocks.table.put(rowOf({ ...fakeUser(2), username: gone.username }));
     const late = fakeUser(3);
-    table.put(rowOf(late));
+    mocks.table.put(rowOf(late));
     // ListUsers does not return the late user (created after its page was read).
-    pool.add(late);
-    const listUsers = pool.listUsers.bind(pool);
-    pool.listUsers = (input) => {
+    mocks.pool.add(late);
+    const listUsers = mocks.pool.listUsers.bind(mocks.pool);
+    mocks.pool.listUsers = (input) => {
       const page = listUsers(input);
       return { ...page, Users: page.Users.filter((u) => u.Username !== late.username) };
     };
@@ -224,8 +172,8 @@ describe('Function: reconcilePool', () => {
   it('reports a user whose row is a tombstone without publishing for it', async () => {
     // Prepare
     const user = fakeUser(1);
-    pool.add(user);
-    table.put({ ...rowOf(user), deleted_at: '2026-01-02T00:00:00.000Z' });
+    mocks.pool.add(user);
+    mocks.table.put({ ...rowOf(user), deleted_at: '2026-01-02T00:00:00.000Z' });
 
     // Act
     const report = await reconcilePool(dependencies(), settings(), { prefixLength: 0 });
@@ -233,21 +181,21 @@ describe('Function: reconcilePool', () => {
     // Assess
     expect(report.tombstoned).toBe(1);
     expect(report.counts).toEqual({ inStep: 0, missing: 0, stale: 0, orphaned: 0 });
-    expect(published).toEqual([]);
+    expect(mocks.published).toEqual([]);
   });
 
   it('counts a row written after the read as in step', async () => {
     // Prepare
     const user = fakeUser(1);
-    pool.add(user);
-    table.put({ ...rowOf(user, '2999-01-01T00:00:00.000Z'), email: 'newer@example.com' });
+    mocks.pool.add(user);
+    mocks.table.put({ ...rowOf(user, '2999-01-01T00:00:00.000Z'), email: 'newer@example.com' });
 
     // Act
     const report = await reconcilePool(dependencies(), settings(), { prefixLength: 0 });
 
     // Assess
     expect(report.counts.inStep).toBe(1);
-    expect(published).toEqual([]);
+    expect(mocks.published).toEqual([]);
   });
 
   it('resumes an interrupted run from its checkpoint with the same counts as one run', async () => {
@@ -293,13 +241,13 @@ describe('Function: reconcilePool', () => {
   it('never makes more Cognito calls per second than the configured rate', async () => {
     // Prepare: 40 pages of 5 users, 20 calls per second.
     for (let n = 0; n < 200; n += 1) {
-      pool.add(fakeUser(n));
-      table.put(rowOf(fakeUser(n)));
+      mocks.pool.add(fakeUser(n));
+      mocks.table.put(rowOf(fakeUser(n)));
     }
     const times: number[] = [];
     cognitoMock.on(ListUsersCommand).callsFake((input) => {
       times.push(Date.now());
-      return pool.listUsers(input);
+      return mocks.pool.listUsers(input);
     });
 
     // Act
