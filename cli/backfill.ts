@@ -9,6 +9,7 @@ import {
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
+import { DETAIL_TYPES } from '../shared/events/syncEvent.js';
 import { backfillEvent, toPutEventsEntry } from './backfillEvent.js';
 import { type BackfillCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { RateLimiter, sleep } from './rateLimiter.js';
@@ -60,7 +61,7 @@ export interface BackfillOptions {
 export interface BackfillSample {
   readonly eventId: string;
   readonly sub: string;
-  readonly authenticatedAt: string;
+  readonly occurredAt: string;
   readonly attributeNames: readonly string[];
 }
 
@@ -79,7 +80,7 @@ export interface BackfillResult {
   pages: number;
   /** Events published, including those of earlier runs. */
   published: number;
-  /** Users of this run without a `sub` or a date (nothing to publish). */
+  /** Users of this run without a `sub` or a username (nothing to publish). */
   skipped: number;
   /** Entries still failing after every attempt (their page is not checkpointed). */
   failed: number;
@@ -95,11 +96,12 @@ export interface BackfillResult {
 const DRY_RUN_SAMPLES = 3;
 
 /**
- * Publishes one `UserAuthenticated` event (trigger source `Backfill`) per user of a pool: pages
+ * Publishes one `UserUpdated` event (`cause: "Backfill"`, `occurredAt` = the time of the
+ * `ListUsers` read, `enabled` and `status` as listed) per user of a pool, never a login: pages
  * through `ListUsers` under a rate limit, sends 10 entries per `PutEvents`, retries the entries
  * PutEvents reports as failed, and writes the pagination token to the checkpoint only once every
  * event of the page is published. An interruption therefore re-publishes at most one page
- * (harmless: same event ids, and newest-wins downstream) and never skips one.
+ * (harmless: the state as read again, newest wins downstream) and never skips one.
  */
 export const backfill = async (
   clients: { cognito: CognitoIdentityProviderClient; eventBridge: EventBridgeClient },
@@ -147,22 +149,25 @@ export const backfill = async (
         ...(token ? { PaginationToken: token } : {}),
       }),
     );
+    // Every user of the page is stated as of this read.
+    const readAt = new Date();
     const entries: PutEventsRequestEntry[] = [];
     for (const user of page.Users ?? []) {
       const detail = backfillEvent(user, {
         userPoolId: options.userPoolId,
         attributes: options.attributes,
+        readAt,
       });
       if (!detail) {
         result.skipped += 1;
         continue;
       }
-      entries.push(toPutEventsEntry(detail, options));
+      entries.push(toPutEventsEntry({ type: DETAIL_TYPES.updated, detail }, options));
       if (dryRun && result.samples.length < DRY_RUN_SAMPLES) {
         result.samples.push({
           eventId: detail.eventId,
           sub: detail.sub,
-          authenticatedAt: detail.authenticatedAt,
+          occurredAt: detail.occurredAt,
           attributeNames: Object.keys(detail.attributes),
         });
       }

@@ -13,6 +13,12 @@ export const MetricName = {
   InvalidTrigger: 'InvalidTrigger',
   /** user-sync: users written (inserted or updated). */
   UsersSynced: 'UsersSynced',
+  /** user-sync: rows written, per detail type of the written event (dimension `type`). */
+  EventsApplied: 'EventsApplied',
+  /** user-sync: events left unapplied by newest wins or a tombstone (dimension `type`). */
+  EventsSkipped: 'EventsSkipped',
+  /** user-sync: users turned into tombstones (soft) or deleted (hard) by a `UserDeleted`. */
+  UsersTombstoned: 'UsersTombstoned',
   /** user-sync: events older than the row already stored (newest wins). */
   StaleEventsSkipped: 'StaleEventsSkipped',
   /** user-sync: records failed back to SQS, dimension `class`. */

@@ -45,12 +45,12 @@ export const requireAttributes = (attributes: readonly string[] | undefined): st
   return [...attributes];
 };
 
-/** The `backfill` command: one UserAuthenticated event per Cognito user, resumable. */
+/** The `backfill` command: one UserUpdated event (the state as read) per Cognito user, resumable. */
 export const backfillCommand = (context: CliContext): Command =>
   withCommonOptions(
     new Command('backfill')
       .description(
-        'Publish one UserAuthenticated event (triggerSource Backfill, authenticatedAt = UserLastModifiedDate) per user of a Cognito pool, paging ListUsers under a rate limit; resumable from a checkpoint.',
+        'Publish one UserUpdated event (cause Backfill, occurredAt = the time of the ListUsers read, enabled and status as listed; never a login) per user of a Cognito pool, paging ListUsers under a rate limit; resumable from a checkpoint.',
       )
       .option('--user-pool-id <id>', 'the Cognito user pool (default: USER_POOL_ID)')
       .option('--bus <name>', `event bus (default: EVENT_BUS_NAME or ${pipeline.eventBusName})`)
@@ -119,7 +119,7 @@ export const backfillCommand = (context: CliContext): Command =>
       if (result.dryRun) {
         writeResult(context, flags, { ...result, attributes }, [
           `dry run of backfill of ${userPoolId}: ${result.wouldPublish} event(s) would be published over ${result.pages} page(s)` +
-            (result.skipped ? `, ${result.skipped} user(s) without sub skipped` : '') +
+            (result.skipped ? `, ${result.skipped} user(s) without sub or username skipped` : '') +
             ` with attributes ${attributes.join(',')}` +
             (result.interrupted ? ' (interrupted)' : '') +
             '; nothing was published, no checkpoint written',
@@ -135,7 +135,7 @@ export const backfillCommand = (context: CliContext): Command =>
           : 'incomplete: continue with --resume';
       writeResult(context, flags, { ...result, attributes, checkpoint: flags.checkpoint }, [
         `backfill of ${userPoolId}: ${result.published} event(s) published over ${result.pages} page(s)` +
-          (result.skipped ? `, ${result.skipped} user(s) without sub skipped` : '') +
+          (result.skipped ? `, ${result.skipped} user(s) without sub or username skipped` : '') +
           (result.failed ? `, ${result.failed} event(s) failed` : '') +
           ` — ${state} (checkpoint ${flags.checkpoint})`,
       ]);

@@ -27,6 +27,14 @@ import { DEFAULT_COLUMN_MAP, EVENT_FIELDS, REQUIRED_EVENT_FIELDS } from './colum
  */
 export type SyncWriteMode = 'guard' | 'where';
 
+/**
+ * What a `UserDeleted` does to the user's row (docs/lifecycle.md):
+ * - `soft`: the row stays as a tombstone (`deleted_at` set, every other mapped column NULL);
+ * - `hard`: the row is deleted and a `user_tombstones` row remembers the sub (needs the
+ *   migration's triggers, hence `SYNC_WRITE_MODE=guard`).
+ */
+export type SyncDeleteMode = 'soft' | 'hard';
+
 /** Retry of transient Hasura failures: exponential backoff with full jitter. */
 export interface RetrySettings {
   /** First backoff ceiling, ms (`HASURA_RETRY_BASE_DELAY_MS`). */
@@ -79,8 +87,10 @@ export interface UserSyncConfig {
    * @default DEFAULT_MAX_CLOCK_SKEW_MS (5000)
    */
   readonly maxClockSkewMs: number;
-  /** `SYNC_WRITE_MODE`. */
+  /** `SYNC_WRITE_MODE`. @default 'guard' */
   readonly writeMode: SyncWriteMode;
+  /** `SYNC_DELETE_MODE`. @default 'soft' */
+  readonly deleteMode: SyncDeleteMode;
   /** `HASURA_REQUEST_TIMEOUT_MS`: longest wait for one Hasura answer. */
   readonly requestTimeoutMs: number;
   /** Retry settings. */
@@ -178,7 +188,7 @@ const columnMap = (env: Env): Record<string, string> => {
     if (map[field] === undefined) {
       throw new ConfigurationError(
         name,
-        `${name} must map "${field}" (needed for the key and newest-wins ordering)`,
+        `${name} must map "${field}" (needed for the key, the newest-wins order and the tombstone of a deleted user): the default maps occurredAt to last_event_at and deletedAt to deleted_at (migration 1797033600000)`,
       );
     }
   }
@@ -261,6 +271,23 @@ const writeMode = (env: Env): SyncWriteMode => {
   return value;
 };
 
+const deleteMode = (env: Env, mode: SyncWriteMode): SyncDeleteMode => {
+  const value = optionalString(env, 'SYNC_DELETE_MODE', 'soft');
+  if (value !== 'soft' && value !== 'hard') {
+    throw new ConfigurationError(
+      'SYNC_DELETE_MODE',
+      `SYNC_DELETE_MODE must be "soft" or "hard", got "${value}"`,
+    );
+  }
+  if (value === 'hard' && mode !== 'guard') {
+    throw new ConfigurationError(
+      'SYNC_DELETE_MODE',
+      `SYNC_DELETE_MODE=hard requires SYNC_WRITE_MODE=guard (got SYNC_WRITE_MODE=${mode}): hard deletion relies on the migration's user_tombstones triggers`,
+    );
+  }
+  return value;
+};
+
 /**
  * Reads the user-sync consumer's configuration; call once at cold start.
  *
@@ -279,6 +306,7 @@ export const loadUserSyncConfig = (env: Env): UserSyncConfig => {
     }),
   };
   const map = columnMap(env);
+  const mode = writeMode(env);
   const published = publishedAttributes(env);
   checkMappedAttributesPublished(map, published);
   return {
@@ -294,7 +322,8 @@ export const loadUserSyncConfig = (env: Env): UserSyncConfig => {
       min: 0,
       max: 300_000,
     }),
-    writeMode: writeMode(env),
+    writeMode: mode,
+    deleteMode: deleteMode(env, mode),
     requestTimeoutMs: integer(env, 'HASURA_REQUEST_TIMEOUT_MS', 5000, { min: 1, max: 600_000 }),
     retry,
   };

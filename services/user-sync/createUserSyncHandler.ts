@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { DETAIL_TYPES, occurredAtOf } from '../../shared/events/syncEvent.js';
 import type { HasuraClient } from '../../shared/hasuraClient/createHasuraClient.js';
 import type { HasuraFailureClass } from '../../shared/hasuraClient/HasuraRequestError.js';
 import { MetricName } from '../../shared/metricNames.js';
@@ -48,8 +49,9 @@ const SqsBatchSchema = z.object({
 });
 
 /**
- * Creates the user-sync consumer. Per batch: parse every record (bad ones fail at once),
- * keep the newest event per user, upsert all users in ONE Hasura request (retry and bisect
+ * Creates the user-sync consumer. Per batch: parse every record of any detail type (bad ones
+ * fail at once), keep one write per user (its deletion, else its newest event with the newest
+ * login riding along), upsert all users in ONE Hasura request (retry and bisect
  * each failure as its class says in `HASURA_FAILURE_REACTIONS`, within the remaining time), and
  * return `batchItemFailures` with exactly the message ids to redeliver. Records deduplicated away
  * share the outcome of their user's newest record.
@@ -67,6 +69,7 @@ export const createUserSyncHandler = (deps: UserSyncDependencies): UserSyncHandl
     constraint: config.constraint,
     columnMap: config.columnMap,
     mode: config.writeMode,
+    deleteMode: config.deleteMode,
   });
 
   return async (event, context) => {
@@ -130,6 +133,15 @@ export const createUserSyncHandler = (deps: UserSyncDependencies): UserSyncHandl
     metrics.addMetric(MetricName.UsersSynced, MetricUnit.Count, outcome.written);
     metrics.addMetric(MetricName.StaleEventsSkipped, MetricUnit.Count, outcome.skipped);
     metrics.addMetric(MetricName.HasuraRequests, MetricUnit.Count, outcome.requests);
+    // Per detail type (names of their own, so totals by name never count a row twice).
+    for (const [type, counts] of outcome.byType) {
+      const single = metrics.singleMetric();
+      single.addDimension('type', type);
+      single.addMetric(MetricName.EventsApplied, MetricUnit.Count, counts.written);
+      single.addMetric(MetricName.EventsSkipped, MetricUnit.Count, counts.skipped);
+    }
+    const tombstoned = outcome.byType.get(DETAIL_TYPES.deleted)?.written ?? 0;
+    if (tombstoned > 0) metrics.addMetric(MetricName.UsersTombstoned, MetricUnit.Count, tombstoned);
     for (const [failureClass, count] of failedByClass) {
       const single = metrics.singleMetric();
       single.addDimension('class', failureClass);
@@ -138,7 +150,7 @@ export const createUserSyncHandler = (deps: UserSyncDependencies): UserSyncHandl
     // Lag of the oldest event stored by this batch: ISO strings with ms compare as instants.
     let oldest: string | undefined;
     for (const group of outcome.succeeded) {
-      const at = group.representative.detail.authenticatedAt;
+      const at = occurredAtOf(group.representative.event);
       if (oldest === undefined || at < oldest) oldest = at;
     }
     if (oldest !== undefined) {

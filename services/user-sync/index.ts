@@ -4,7 +4,9 @@ export {
   type CompiledColumnMap,
   compileColumnMap,
   DEFAULT_COLUMN_MAP,
+  type RowShape,
   type UserRow,
+  type UserWrite,
 } from './columnMap.js';
 export {
   type ComposedUserSync,
@@ -16,6 +18,7 @@ export {
   DEFAULT_MAX_CLOCK_SKEW_MS,
   loadUserSyncConfig,
   type RetrySettings,
+  type SyncDeleteMode,
   type SyncWriteMode,
   type UserSyncConfig,
 } from './config.js';
@@ -25,8 +28,14 @@ export {
   type UserSyncDependencies,
   type UserSyncHandler,
 } from './createUserSyncHandler.js';
-export { createUserUpsert, type UpsertResult, type UserUpsert } from './createUserUpsert.js';
-export { compareEvents, dedupeByUser, type UserGroup } from './dedupeByUser.js';
+export {
+  createUserUpsert,
+  TOMBSTONES_TABLE,
+  type UpsertResult,
+  type UserUpsert,
+  type WriteCounts,
+} from './createUserUpsert.js';
+export { dedupeByUser, type UserGroup } from './dedupeByUser.js';
 export {
   type ParsedSyncRecord,
   parseSyncRecord,

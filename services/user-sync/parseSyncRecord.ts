@@ -1,7 +1,11 @@
 import {
-  UserAuthenticatedEnvelopeSchema,
-  type UserAuthenticatedV1,
-} from '../../shared/events/userAuthenticated.js';
+  ALL_DETAIL_TYPES,
+  DETAIL_TYPES,
+  occurredAtOf,
+  type SyncEvent,
+  SyncEventEnvelopeSchema,
+  toSyncEvent,
+} from '../../shared/events/syncEvent.js';
 import type { UserSyncConfig } from './config.js';
 
 /** The parts of an SQS record the consumer reads. */
@@ -10,11 +14,12 @@ export interface SyncRecordInput {
   readonly body: string;
 }
 
-/** A record whose body is a valid `UserAuthenticated` v1 event. */
+/** A record whose body is a valid event of the contract, of any detail type. */
 export interface ValidSyncRecord {
   readonly ok: true;
   readonly messageId: string;
-  readonly detail: UserAuthenticatedV1;
+  /** The event, tagged with its detail type. */
+  readonly event: SyncEvent;
 }
 
 /** A record that cannot be processed, ever: it fails at once and reaches the DLQ. */
@@ -36,14 +41,25 @@ export type SyncRecordAcceptance = Pick<
 
 const MAX_ISSUES = 3;
 
+const KNOWN_TYPES = new Set<string>(ALL_DETAIL_TYPES);
+
+/** The `detail-type` of a parsed JSON body, when it has a string one. */
+const detailTypeOf = (json: unknown): string | undefined => {
+  if (json === null || typeof json !== 'object') return undefined;
+  const type = (json as Record<string, unknown>)['detail-type'];
+  return typeof type === 'string' ? type : undefined;
+};
+
 /**
- * Parses one SQS record body: the EventBridge envelope carrying `UserAuthenticated` v1, as a
- * rule target delivers it and as the post-authentication fallback sends it (same shape, same
- * `source`). Unknown fields are ignored. Never throws: a record that cannot be applied, ever, is
- * an {@link InvalidSyncRecord} with its reason, namely one that is not such an event, whose
- * `source` is not `accept.eventSource`, whose `detail.userPoolId` is not in
- * `accept.userPoolIds`, or whose `authenticatedAt` lies more than `accept.maxClockSkewMs` after
- * `nowMs` (under newest wins it would hold the row against every real login until then).
+ * Parses one SQS record body: the EventBridge envelope carrying any event of the contract
+ * (`UserAuthenticated`, `UserSignedUp`, `UserUpdated`, `UserDeleted`, v1), as a rule target
+ * delivers it and as a trigger's fallback sends it (same shape, same `source`). Unknown fields
+ * are ignored. Never throws: a record that cannot be applied, ever, is an
+ * {@link InvalidSyncRecord} with its reason, which names the detail type: one that is not such
+ * an event (an unknown detail type included), whose `source` is not `accept.eventSource`, whose
+ * `detail.userPoolId` is not in `accept.userPoolIds`, or whose time (`authenticatedAt` of a
+ * login, `occurredAt` otherwise) lies more than `accept.maxClockSkewMs` after `nowMs` (under
+ * newest wins it would hold the row against every real event until then).
  *
  * One `JSON.parse` and one zod `safeParse` per record, no logging: this is the hot path.
  *
@@ -64,12 +80,22 @@ export const parseSyncRecord = (
   } catch {
     return { ok: false, messageId: record.messageId, reason: 'body is not JSON' };
   }
-  const parsed = UserAuthenticatedEnvelopeSchema.safeParse(json);
+  const parsed = SyncEventEnvelopeSchema.safeParse(json);
   if (parsed.success) {
-    const { detail, source } = parsed.data;
-    const reason = untrusted(source, detail, accept, nowMs);
+    const event = toSyncEvent(parsed.data);
+    const reason = untrusted(parsed.data.source, event, accept, nowMs);
     if (reason !== undefined) return { ok: false, messageId: record.messageId, reason };
-    return { ok: true, messageId: record.messageId, detail };
+    return { ok: true, messageId: record.messageId, event };
+  }
+  const type = detailTypeOf(json);
+  if (type === undefined || !KNOWN_TYPES.has(type)) {
+    // The detail type is free text from the sender: quoted, and cut to a sane length.
+    const named = type === undefined ? 'no detail-type' : `detail-type "${type.slice(0, 64)}"`;
+    return {
+      ok: false,
+      messageId: record.messageId,
+      reason: `not an event of the contract: ${named} is not one of ${ALL_DETAIL_TYPES.join(', ')}`,
+    };
   }
   const issues = parsed.error.issues
     .slice(0, MAX_ISSUES)
@@ -81,26 +107,28 @@ export const parseSyncRecord = (
   return {
     ok: false,
     messageId: record.messageId,
-    reason: `not a UserAuthenticated v1 event: ${issues.join('; ')}${more}`,
+    reason: `not a ${type} v1 event: ${issues.join('; ')}${more}`,
   };
 };
 
 /** Why a well-formed event must not be applied, or undefined when it may. */
 const untrusted = (
   source: string,
-  detail: UserAuthenticatedV1,
+  event: SyncEvent,
   accept: SyncRecordAcceptance,
   nowMs: number,
 ): string | undefined => {
   if (source !== accept.eventSource) {
-    return `source "${source}" is not the configured EVENT_SOURCE "${accept.eventSource}"`;
+    return `${event.type}: source "${source}" is not the configured EVENT_SOURCE "${accept.eventSource}"`;
   }
-  if (!accept.userPoolIds.includes(detail.userPoolId)) {
-    return `detail.userPoolId "${detail.userPoolId}" is not listed in USER_POOL_IDS`;
+  if (!accept.userPoolIds.includes(event.detail.userPoolId)) {
+    return `${event.type}: detail.userPoolId "${event.detail.userPoolId}" is not listed in USER_POOL_IDS`;
   }
-  const aheadMs = Date.parse(detail.authenticatedAt) - nowMs;
+  const at = occurredAtOf(event);
+  const aheadMs = Date.parse(at) - nowMs;
   if (aheadMs > accept.maxClockSkewMs) {
-    return `detail.authenticatedAt lies ${aheadMs} ms in the future, more than SYNC_MAX_CLOCK_SKEW_MS (${accept.maxClockSkewMs} ms)`;
+    const field = event.type === DETAIL_TYPES.authenticated ? 'authenticatedAt' : 'occurredAt';
+    return `${event.type}: detail.${field} lies ${aheadMs} ms in the future, more than SYNC_MAX_CLOCK_SKEW_MS (${accept.maxClockSkewMs} ms)`;
   }
   return undefined;
 };

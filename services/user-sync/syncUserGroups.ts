@@ -1,10 +1,11 @@
+import type { DetailType } from '../../shared/events/syncEvent.js';
 import { isolatesRows } from '../../shared/hasuraClient/classifyHasuraError.js';
 import {
   type HasuraRequestError,
   isHasuraRequestError,
 } from '../../shared/hasuraClient/HasuraRequestError.js';
 import type { RetrySettings } from './config.js';
-import type { UserUpsert } from './createUserUpsert.js';
+import type { UserUpsert, WriteCounts } from './createUserUpsert.js';
 import type { UserGroup } from './dedupeByUser.js';
 import { type Clock, MIN_REQUEST_MS, retryTransient } from './retryTransient.js';
 
@@ -24,6 +25,8 @@ export interface SyncOutcome {
   skipped: number;
   /** HTTP requests sent to Hasura, retries and bisection included. */
   requests: number;
+  /** Rows written and skipped per detail type of the written events. */
+  readonly byType: Map<DetailType, WriteCounts>;
   /** Groups written or skipped (their records succeed). */
   readonly succeeded: UserGroup[];
   /** Groups that failed, by cause (their records fail back to SQS). */
@@ -64,15 +67,22 @@ export const syncUserGroups = async (
   groups: readonly UserGroup[],
   options: SyncOptions,
 ): Promise<SyncOutcome> => {
-  const outcome: SyncOutcome = { written: 0, skipped: 0, requests: 0, succeeded: [], failed: [] };
-  const eventsOf = (part: readonly UserGroup[]) => part.map((group) => group.representative.detail);
+  const outcome: SyncOutcome = {
+    written: 0,
+    skipped: 0,
+    requests: 0,
+    byType: new Map(),
+    succeeded: [],
+    failed: [],
+  };
+  const writesOf = (part: readonly UserGroup[]) => part.map((group) => group.write);
 
   const writePart = async (part: readonly UserGroup[]): Promise<void> => {
     try {
       const result = await retryTransient(
         (timeoutMs) => {
           outcome.requests += 1;
-          return options.upsert.write(eventsOf(part), timeoutMs);
+          return options.upsert.write(writesOf(part), timeoutMs);
         },
         {
           settings: options.retry,
@@ -83,6 +93,14 @@ export const syncUserGroups = async (
       );
       outcome.written += result.written;
       outcome.skipped += result.skipped;
+      for (const [type, counts] of result.byType) {
+        const total = outcome.byType.get(type);
+        if (total === undefined) outcome.byType.set(type, { ...counts });
+        else {
+          total.written += counts.written;
+          total.skipped += counts.skipped;
+        }
+      }
       outcome.succeeded.push(...part);
     } catch (error) {
       // Classified where it was built (the client, the writer, the retry loop); anything else

@@ -15,7 +15,7 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { loginEventPattern } from '../../shared/pipeline.js';
+import { syncEventPattern } from '../../shared/pipeline.js';
 
 let created = 0;
 
@@ -64,11 +64,12 @@ export const createPlainQueue = async (sqs: SQSClient, prefix: string): Promise<
 };
 
 /**
- * A fresh bus with one rule that sends login events to the queue `targetArn`.
+ * A fresh bus with one rule that sends every event of the contract (the sync rule's pattern:
+ * logins and lifecycle events, schema version 1) to the queue `targetArn`.
  *
  * @returns the bus name (`name`, also the rule's name).
  */
-export const createBusWithLoginRule = async (
+export const createBusWithSyncRule = async (
   eventBridge: EventBridgeClient,
   name: string,
   targetArn: string,
@@ -78,7 +79,7 @@ export const createBusWithLoginRule = async (
     new PutRuleCommand({
       Name: name,
       EventBusName: name,
-      EventPattern: JSON.stringify(loginEventPattern()),
+      EventPattern: JSON.stringify(syncEventPattern()),
     }),
   );
   await eventBridge.send(
@@ -92,7 +93,7 @@ export const createBusWithLoginRule = async (
 };
 
 /**
- * A fresh bus with one rule sending login events to a fresh queue, so a test reads only the
+ * A fresh bus with one rule sending every event of the contract (the sync rule's pattern) to a fresh queue, so a test reads only the
  * events it published.
  */
 export const createBusToQueue = async (
@@ -101,7 +102,7 @@ export const createBusToQueue = async (
   name: string,
 ): Promise<{ busName: string; queueUrl: string }> => {
   const { QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  const busName = await createBusWithLoginRule(eventBridge, name, await queueArn(sqs, queueUrl));
+  const busName = await createBusWithSyncRule(eventBridge, name, await queueArn(sqs, queueUrl));
   return { busName, queueUrl };
 };
 

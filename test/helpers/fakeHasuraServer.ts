@@ -81,15 +81,29 @@ export const startFakeHasura = async (initial: Responder): Promise<FakeHasura> =
   };
 };
 
-/** Rows sent in a guard-mode (`insert_users(objects: …)`) request. */
-export const objectsOf = (request: ReceivedRequest): Array<Record<string, unknown>> => {
-  const objects = request.body.variables.objects;
-  return Array.isArray(objects) ? objects : [];
-};
+/** The aliased multi-row insert fields of a guard-mode request: `r0: insert_users(objects: $r0 …`. */
+const INSERT_FIELD = /(\w+): insert_\w+\(objects: \$(\w+)/g;
+
+/** Each aliased insert field of a guard-mode request, with the rows sent for it. */
+export const insertFieldsOf = (
+  request: ReceivedRequest,
+): Array<{ alias: string; rows: Array<Record<string, unknown>> }> =>
+  [...request.body.query.matchAll(INSERT_FIELD)].map(([, alias = '', variable = '']) => {
+    const rows = request.body.variables[variable];
+    return { alias, rows: Array.isArray(rows) ? rows : [] };
+  });
+
+/** Rows sent in a guard-mode request (`r0: insert_users(objects: $r0, …)`, every field). */
+export const objectsOf = (request: ReceivedRequest): Array<Record<string, unknown>> =>
+  insertFieldsOf(request).flatMap((field) => field.rows);
 
 /** Hasura's success answer to a guard-mode insert: every row written (none stale). */
 export const insertedAll = (request: ReceivedRequest): FakeAnswer => ({
-  json: { data: { insert_users: { affected_rows: objectsOf(request).length } } },
+  json: {
+    data: Object.fromEntries(
+      insertFieldsOf(request).map(({ alias, rows }) => [alias, { affected_rows: rows.length }]),
+    ),
+  },
 });
 
 /** The `index`-th request received; throws when there is none. */

@@ -49,7 +49,7 @@ describe('Function: startHasuraEngine (errors and bad input)', () => {
     // Act
     const answer = await post(
       engine.graphqlUrl,
-      { query: insertOne, variables: { o: { id: 'x', last_seen_at: '2026-01-01T00:00:00Z' } } },
+      { query: insertOne, variables: { o: { id: 'x', created_at: null } } },
       admin,
     );
 
@@ -57,7 +57,7 @@ describe('Function: startHasuraEngine (errors and bad input)', () => {
     expect(answer.body).toEqual(
       error(
         'constraint-violation',
-        'Not-NULL violation. null value in column "username" of relation "users" violates not-null constraint',
+        'Not-NULL violation. null value in column "created_at" of relation "users" violates not-null constraint',
         '$.selectionSet.insert_users_one.args.object',
       ),
     );

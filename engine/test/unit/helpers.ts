@@ -34,12 +34,13 @@ export const userRow = (
   username,
   email: `${id}@example.com`,
   last_seen_at: lastSeenAt,
+  last_event_at: lastSeenAt,
   last_event_id: eventId,
 });
 
 /** The consumer's guard-mode upsert document. */
 export const UPSERT_USERS = `mutation SyncUsers($objects: [users_insert_input!]!) {
-  insert_users(objects: $objects, on_conflict: {constraint: users_pkey, update_columns: [username, email, last_seen_at, last_event_id]}) {
+  insert_users(objects: $objects, on_conflict: {constraint: users_pkey, update_columns: [username, email, last_seen_at, last_event_at, last_event_id]}) {
     affected_rows
     returning { id username }
   }

@@ -212,7 +212,7 @@ describe('Function: startHasuraEngine (update mutations)', () => {
     const answer = await graphql(
       `mutation {
         a: update_users_by_pk(pk_columns: {id: "sub-1"}, _set: {display_name: "kept?"}) { id }
-        b: update_users_by_pk(pk_columns: {id: "sub-2"}, _set: {username: null}) { id }
+        b: update_users_by_pk(pk_columns: {id: "sub-2"}, _set: {created_at: null}) { id }
       }`,
     );
     const rows = await engine.sql<{ display_name: string | null }>(

@@ -2,7 +2,7 @@ import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { UserAuthenticatedV1 } from '../../../shared/events/userAuthenticated.js';
+import type { UserUpdatedV1 } from '../../../shared/events/userLifecycle.js';
 import { createBusToQueue, createUserPool, createUsers } from '../../helpers/awsResources.js';
 import { backfillArgs, checkpointPages, slowBackfillArgs } from '../../helpers/backfillRuns.js';
 import { startCollector, waitFor } from '../../helpers/queues.js';
@@ -10,8 +10,8 @@ import { type CliTestBed, runCliInProcess, spawnCli, startCliTestBed } from './c
 
 const USERS = 1000;
 
-const details = (bodies: readonly string[]): UserAuthenticatedV1[] =>
-  bodies.map((body) => (JSON.parse(body) as { detail: UserAuthenticatedV1 }).detail);
+const details = (bodies: readonly string[]): UserUpdatedV1[] =>
+  bodies.map((body) => (JSON.parse(body) as { detail: UserUpdatedV1 }).detail);
 
 let buses = 0;
 
@@ -60,8 +60,10 @@ describe('Function: runCli backfill (moto Cognito → EventBridge → queue)', (
     const events = details(await collector.finish());
     expect(events).toHaveLength(USERS);
     expect(new Set(events.map((event) => event.sub)).size).toBe(USERS);
-    expect(events.every((event) => event.triggerSource === 'Backfill')).toBe(true);
-    expect(events.every((event) => event.clientId === null)).toBe(true);
+    // States as read, never logins: UserUpdated with cause Backfill, enabled and status listed.
+    expect(events.every((event) => event.cause === 'Backfill')).toBe(true);
+    expect(events.some((event) => 'authenticatedAt' in event)).toBe(false);
+    expect(events.every((event) => event.enabled === true && event.status.length > 0)).toBe(true);
     // Only the allow-listed attribute (email by default) is published.
     expect(events.every((event) => Object.keys(event.attributes).join() === 'email')).toBe(true);
     expect(JSON.parse(await readFile(checkpoint, 'utf8'))).toMatchObject({

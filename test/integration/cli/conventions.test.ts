@@ -116,10 +116,13 @@ describe('Function: runCli conventions (moto)', () => {
     await bed.eventBridge.send(
       new PutEventsCommand({
         Entries: [1, 2].map((n) =>
-          toPutEventsEntry(loginDetail('sub-archive', n), {
-            eventBusName: bed.pipeline.eventBusName,
-            source: bed.pipeline.eventSource,
-          }),
+          toPutEventsEntry(
+            { type: 'UserAuthenticated', detail: loginDetail('sub-archive', n) },
+            {
+              eventBusName: bed.pipeline.eventBusName,
+              source: bed.pipeline.eventSource,
+            },
+          ),
         ),
       }),
     );

@@ -8,7 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { postAuthenticationEvent, simulatedUser } from '../../../cli/simulateLogins.js';
 import { fetchSyncedUsers } from '../../../local/hasuraTarget.js';
-import { createBusWithLoginRule, createUsers } from '../../helpers/awsResources.js';
+import { createBusWithSyncRule, createUsers } from '../../helpers/awsResources.js';
 import { backfillArgs, checkpointPages, slowBackfillArgs } from '../../helpers/backfillRuns.js';
 import { eventually, queueDepth } from '../../helpers/queues.js';
 import { startTestStack, type TestStack } from '../../helpers/testStack.js';
@@ -154,7 +154,7 @@ describe('Function: runCli over the local stack (rows in the users table)', () =
       // moto's PutEvents slows down linearly with the size of the bus's archive (about 1 s per
       // call at 3,000 archived events), so the backfill publishes to a bus of its own, without
       // an archive, whose rule feeds the same sync queue, poller and consumer.
-      await createBusWithLoginRule(
+      await createBusWithSyncRule(
         stack().aws.eventBridge,
         BACKFILL_BUS,
         stack().provisioned.syncQueue.queueArn,

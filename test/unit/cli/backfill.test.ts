@@ -98,7 +98,7 @@ describe('Function: backfill', () => {
     expect(result.samples[0]).toEqual({
       eventId: expect.stringMatching(/^backfill-/),
       sub: expect.stringMatching(/-1$/),
-      authenticatedAt: raw.UserLastModifiedDate,
+      occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       attributeNames: ['email'],
     });
     expect(JSON.stringify(result.samples)).not.toContain('@example.com');

@@ -32,7 +32,7 @@ describe('Function: composeUserSync', () => {
         sent.push(request);
         return {
           status: 200,
-          body: JSON.stringify({ data: { insert_users: { affected_rows: 1 } } }),
+          body: JSON.stringify({ data: { r0: { affected_rows: 1 } } }),
         };
       },
       logger: recordingLogger(),

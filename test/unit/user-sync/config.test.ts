@@ -22,14 +22,19 @@ describe('Function: loadUserSyncConfig', () => {
         sub: 'id',
         username: 'username',
         'attributes.email': 'email',
+        enabled: 'enabled',
+        status: 'user_status',
         authenticatedAt: 'last_seen_at',
+        occurredAt: 'last_event_at',
         eventId: 'last_event_id',
+        deletedAt: 'deleted_at',
       },
       publishedAttributes: ['email'],
       eventSource: 'cognito-hasura-sync',
       userPoolIds: ['eu-west-1_AbCdEf123'],
       maxClockSkewMs: 5000,
       writeMode: 'guard',
+      deleteMode: 'soft',
       requestTimeoutMs: 5000,
       retry: { baseDelayMs: 100, maxDelayMs: 5000, maxAttempts: 8, safetyMarginMs: 3000 },
     });
@@ -56,7 +61,9 @@ describe('Function: loadUserSyncConfig', () => {
       USERS_COLUMN_MAP: JSON.stringify({
         sub: 'cognito_sub',
         authenticatedAt: 'seen_at',
+        occurredAt: 'event_at',
         eventId: 'seen_event',
+        deletedAt: 'gone_at',
         'attributes.custom:tenant': 'tenant',
       }),
       PUBLISHED_ATTRIBUTES: 'email,custom:tenant',
@@ -101,8 +108,9 @@ describe('Function: loadUserSyncConfig', () => {
       ...minimal,
       USERS_COLUMN_MAP: JSON.stringify({
         sub: 'id',
-        authenticatedAt: 'last_seen_at',
+        occurredAt: 'last_event_at',
         eventId: 'last_event_id',
+        deletedAt: 'deleted_at',
         'attributes.email': 'email',
         'attributes.custom:tenant': 'tenant',
       }),
@@ -136,16 +144,33 @@ describe('Function: loadUserSyncConfig', () => {
     [{ HASURA_ADMIN_SECRET: '' }, 'HASURA_ADMIN_SECRET', /HASURA_ADMIN_SECRET_ARN/],
     [{ HASURA_ADMIN_SECRET_ARN: 'hasura-admin' }, 'HASURA_ADMIN_SECRET_ARN', /ARN/],
     [{ USERS_TABLE: 'public.users' }, 'USERS_TABLE', /GraphQL name/],
-    [{ USERS_COLUMN_MAP: '{"sub":"id"}' }, 'USERS_COLUMN_MAP', /must map "authenticatedAt"/],
+    [{ USERS_COLUMN_MAP: '{"sub":"id"}' }, 'USERS_COLUMN_MAP', /must map "occurredAt"/],
+    [
+      // A map written before the lifecycle events: no tombstone column.
+      {
+        USERS_COLUMN_MAP:
+          '{"sub":"id","authenticatedAt":"last_seen_at","occurredAt":"last_event_at","eventId":"last_event_id"}',
+      },
+      'USERS_COLUMN_MAP',
+      /must map "deletedAt".*migration 1797033600000/,
+    ],
     [
       { USERS_COLUMN_MAP: '{"sub":"id","authenticatedAt":"a","eventId":"b","mood":"c"}' },
       'USERS_COLUMN_MAP',
       /unknown event field "mood"/,
     ],
     [
-      { USERS_COLUMN_MAP: '{"sub":"id","authenticatedAt":"id","eventId":"b"}' },
+      {
+        USERS_COLUMN_MAP: '{"sub":"id","occurredAt":"id","eventId":"b","deletedAt":"c"}',
+      },
       'USERS_COLUMN_MAP',
       /same column/,
+    ],
+    [{ SYNC_DELETE_MODE: 'purge' }, 'SYNC_DELETE_MODE', /"soft" or "hard"/],
+    [
+      { SYNC_DELETE_MODE: 'hard', SYNC_WRITE_MODE: 'where' },
+      'SYNC_DELETE_MODE',
+      /SYNC_DELETE_MODE=hard requires SYNC_WRITE_MODE=guard \(got SYNC_WRITE_MODE=where\)/,
     ],
     [{ USERS_COLUMN_MAP: '[1]' }, 'USERS_COLUMN_MAP', /JSON object/],
     [{ SYNC_WRITE_MODE: 'fast' }, 'SYNC_WRITE_MODE', /"guard" or "where"/],

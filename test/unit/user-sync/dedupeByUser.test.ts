@@ -2,7 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { dedupeByUser } from '../../../services/user-sync/dedupeByUser.js';
 import type { ValidSyncRecord } from '../../../services/user-sync/parseSyncRecord.js';
-import { userDetail } from '../../fixtures/sqs/sqsFactories.js';
+import { DETAIL_TYPES } from '../../../shared/events/syncEvent.js';
+import {
+  deletedDetail,
+  signedUpDetail,
+  updatedDetail,
+  userDetail,
+} from '../../fixtures/sqs/sqsFactories.js';
 
 const record = (
   messageId: string,
@@ -12,8 +18,25 @@ const record = (
 ): ValidSyncRecord => ({
   ok: true,
   messageId,
-  detail: userDetail({ sub, authenticatedAt, eventId }),
+  event: {
+    type: DETAIL_TYPES.authenticated,
+    detail: userDetail({ sub, authenticatedAt, eventId }),
+  },
 });
+
+/** A record of a lifecycle event of `sub` at `occurredAt`. */
+const lifecycle =
+  (type: typeof DETAIL_TYPES.updated | typeof DETAIL_TYPES.deleted) =>
+  (messageId: string, sub: string, occurredAt: string, eventId: string): ValidSyncRecord => ({
+    ok: true,
+    messageId,
+    event:
+      type === DETAIL_TYPES.updated
+        ? { type, detail: updatedDetail({ sub, occurredAt, eventId }) }
+        : { type, detail: deletedDetail({ sub, occurredAt, eventId }) },
+  });
+const update = lifecycle(DETAIL_TYPES.updated);
+const deletion = lifecycle(DETAIL_TYPES.deleted);
 
 const records = [
   record('m-1', 'a', '2026-11-26T10:00:00.000Z', 'e-1'),
@@ -59,9 +82,69 @@ describe('Function: dedupeByUser', () => {
     ];
 
     // Act
-    const subs = dedupeByUser(mixed).map((group) => group.representative.detail.sub);
+    const subs = dedupeByUser(mixed).map((group) => group.representative.event.detail.sub);
 
     // Assess
     expect(subs).toEqual(['Bob', 'amy', 'bob', 'zed']);
+  });
+
+  it('lets the newest login ride along with a newer state event, for last_seen_at', () => {
+    // Prepare
+    const batch = [
+      record('m-1', 'a', '2026-11-26T10:00:01.000Z', 'e-1'),
+      record('m-2', 'a', '2026-11-26T10:00:03.000Z', 'e-2'),
+      update('m-3', 'a', '2026-11-26T10:00:05.000Z', 'e-3'),
+      {
+        ok: true as const,
+        messageId: 'm-4',
+        event: {
+          type: DETAIL_TYPES.signedUp,
+          detail: signedUpDetail({
+            sub: 'a',
+            occurredAt: '2026-11-26T10:00:00.000Z',
+            eventId: 'e-0',
+          }),
+        },
+      },
+    ];
+
+    // Act
+    const [group] = dedupeByUser(batch);
+
+    // Assess
+    expect(group?.representative.messageId).toBe('m-3');
+    expect(group?.write.seen?.eventId).toBe('e-2');
+    expect(group?.messageIds).toEqual(['m-1', 'm-2', 'm-3', 'm-4']);
+  });
+
+  it('writes a login alone when it is the newest event', () => {
+    // Act
+    const [group] = dedupeByUser([
+      update('m-1', 'a', '2026-11-26T10:00:01.000Z', 'e-1'),
+      record('m-2', 'a', '2026-11-26T10:00:03.000Z', 'e-2'),
+    ]);
+
+    // Assess
+    expect(group?.write).toEqual({ event: group?.representative.event });
+    expect(group?.representative.messageId).toBe('m-2');
+  });
+
+  it('keeps the earliest deletion of a user over any other event, newer ones included, in any order', () => {
+    // Prepare
+    const batch = [
+      record('m-1', 'a', '2026-11-26T10:00:09.000Z', 'e-9'),
+      deletion('m-2', 'a', '2026-11-26T10:00:05.000Z', 'e-5'),
+      deletion('m-3', 'a', '2026-11-26T10:00:04.000Z', 'e-4'),
+      update('m-4', 'a', '2026-11-26T10:00:07.000Z', 'e-7'),
+    ];
+
+    // Act + Assess
+    fc.assert(
+      fc.property(fc.shuffledSubarray(batch, { minLength: batch.length }), (shuffled) => {
+        const [group] = dedupeByUser(shuffled);
+        expect(group?.representative.messageId).toBe('m-3');
+        expect(group?.write).toEqual({ event: group?.representative.event });
+      }),
+    );
   });
 });
