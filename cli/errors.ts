@@ -12,6 +12,10 @@ export const ExitCode = {
   Usage: 2,
   /** The endpoint failed or does not support the operation (moto without `StartMessageMoveTask` …). */
   Endpoint: 3,
+  /** `reconcile` found drift (repaired it, or only reported it on a dry run). */
+  DriftFound: 4,
+  /** `reconcile` stopped before deleting more than `--max-deletes` users; nothing was deleted. */
+  MaxDeletesReached: 5,
   /** Interrupted by SIGINT (Ctrl-C) before the work was complete: 128 + 2. */
   Interrupted: 130,
   /** Stopped by SIGTERM (after finishing its current step cleanly): 128 + 15. */

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { Env } from '../shared/env.js';
 import type { AwsClients } from './awsClients.js';
 import { backfillCommand } from './commands/backfillCommand.js';
+import { reconcileCommand } from './commands/reconcileCommand.js';
 import { replayArchiveCommand } from './commands/replayArchiveCommand.js';
 import { replayDlqCommand } from './commands/replayDlqCommand.js';
 import { simulateCommand } from './commands/simulateCommand.js';
@@ -54,7 +55,7 @@ const jsonRequested = (argv: readonly string[]): boolean => {
 export const buildProgram = (context: CliContext): Command => {
   const program = new Command(PROGRAM_NAME)
     .description(
-      'Operator commands of cognito-hasura-sync: replay the DLQ or the archive, backfill from Cognito, show status, simulate logins.',
+      'Operator commands of cognito-hasura-sync: replay the DLQ or the archive, backfill from Cognito, reconcile Cognito with the users table, show status, simulate logins.',
     )
     .option('--region <region>', 'AWS region (default: AWS_REGION, then the SDK chain)')
     .option('--endpoint-url <url>', 'AWS endpoint, e.g. moto (default: AWS_ENDPOINT_URL)')
@@ -72,6 +73,7 @@ export const buildProgram = (context: CliContext): Command => {
     replayDlqCommand,
     replayArchiveCommand,
     backfillCommand,
+    reconcileCommand,
     statusCommand,
     simulateCommand,
   ]) {

@@ -39,6 +39,18 @@ export const MetricName = {
   BatchSize: 'BatchSize',
   /** pre-token-generation: token events without a usable `sub`. */
   ClaimsSkipped: 'ClaimsSkipped',
+  /** reconcile (scheduled): users in step with their row, per run. */
+  ReconcileInStep: 'ReconcileInStep',
+  /** reconcile: users in Cognito without a row, per run. */
+  ReconcileMissing: 'ReconcileMissing',
+  /** reconcile: users whose row differs, per run. */
+  ReconcileStale: 'ReconcileStale',
+  /** reconcile: live rows without a Cognito user (confirmed), per run. */
+  ReconcileOrphaned: 'ReconcileOrphaned',
+  /** reconcile: missing + stale + orphaned, per run (the drift alarm's metric). */
+  ReconcileDrift: 'ReconcileDrift',
+  /** reconcile: 1 when a run stopped at its max-deletes limit (nothing deleted). */
+  ReconcileStoppedAtMaxDeletes: 'ReconcileStoppedAtMaxDeletes',
 } as const;
 
 /** One of {@link MetricName}. */
