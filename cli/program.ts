@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { Env } from '../shared/env.js';
 import type { AwsClients } from './awsClients.js';
 import { backfillCommand } from './commands/backfillCommand.js';
+import { consoleCommand } from './commands/consoleCommand.js';
 import { replayArchiveCommand } from './commands/replayArchiveCommand.js';
 import { replayDlqCommand } from './commands/replayDlqCommand.js';
 import { simulateCommand } from './commands/simulateCommand.js';
@@ -74,6 +75,7 @@ export const buildProgram = (context: CliContext): Command => {
     backfillCommand,
     statusCommand,
     simulateCommand,
+    consoleCommand,
   ]) {
     program.addCommand(make(context));
   }
