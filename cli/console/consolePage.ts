@@ -56,6 +56,8 @@ const api = async (path, body) => {
 };
 const age = (s) => s === null || s === undefined ? '–' : s < 120 ? s + ' s' : s < 7200 ? Math.round(s / 60) + ' min' : (s / 3600).toFixed(1) + ' h';
 let selectedDlq = null;
+let lastDepth = null;
+let lastListed = 0;
 const selected = new Set();
 
 const queueBox = (q) => el('div', { class: 'box' + (q.deadLetter ? ' dlq' : '') + (q.deadLetter && q.depth > 0 ? ' bad' : '') + (q.found ? '' : ' missing'), 'data-queue': q.label },
@@ -151,8 +153,14 @@ const refresh = async () => {
     drawFlow(view); drawCharts(view.series); drawJobs(view.jobs);
     const dlqs = view.queues.filter((q) => q.deadLetter && q.found);
     if (!selectedDlq && dlqs[0]) selectedDlq = dlqs[0].label;
-    const tabs = $('dlq-tabs'); tabs.replaceChildren(...dlqs.map((q) => el('button', { class: q.label === selectedDlq ? 'primary' : '', onclick: () => { selectedDlq = q.label; selected.clear(); drawDeadLetters(); refresh(); } }, q.label + ' (' + q.depth + ')')));
-    await drawDeadLetters();
+    const tabs = $('dlq-tabs'); tabs.replaceChildren(...dlqs.map((q) => el('button', { class: q.label === selectedDlq ? 'primary' : '', onclick: () => { selectedDlq = q.label; selected.clear(); lastDepth = null; refresh(); } }, q.label + ' (' + q.depth + ')')));
+    // The dead-letter list costs a peek of the DLQ: read it again only when its depth changed,
+    // or every 15 s, so an open page stays within a few API calls per second.
+    const depth = (dlqs.find((q) => q.label === selectedDlq) || {}).depth;
+    if (depth !== lastDepth || Date.now() - lastListed > 15000) {
+      lastDepth = depth; lastListed = Date.now();
+      await drawDeadLetters();
+    }
     $('error').textContent = '';
   } catch (error) { $('error').textContent = 'Cannot read the pipeline: ' + error.message; }
 };

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type RunningConsole, startConsole } from '../../../cli/console/consoleServer.js';
@@ -36,6 +38,8 @@ describe('Console: the operator page in headless Chromium against the local stac
   let page: Page;
   let stateDir: string;
   let subs: string[];
+  let consoleSqs: SQSClient;
+  let sqsCalls = 0;
 
   beforeAll(async () => {
     stateDir = mkdtempSync(join(tmpdir(), 'console-test-'));
@@ -92,8 +96,21 @@ describe('Console: the operator page in headless Chromium against the local stac
       () => ({ counters: { rowsWritten: stack.recorder.snapshot().usersSynced }, newLagsMs: [] }),
       { autoStart: false },
     );
+    // The console's own client, counting its calls (the pollers use the stack's).
+    consoleSqs = new SQSClient({
+      endpoint: stack.awsEndpoint,
+      region: stack.region,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    consoleSqs.middlewareStack.add(
+      (next) => async (args) => {
+        sqsCalls += 1;
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
     const common = {
-      sqs: stack.aws.sqs,
+      sqs: consoleSqs,
       queues,
       series,
       reasons: fileReasonLog(reasonLog),
@@ -109,11 +126,12 @@ describe('Console: the operator page in headless Chromium against the local stac
     await browser?.close();
     await console?.close();
     await readOnlyConsole?.close();
+    consoleSqs?.destroy();
     await test?.stop();
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('shows the sync DLQ holding the poison records, within a second of loading', async () => {
+  it('shows the sync DLQ holding the poison records as the page loads', async () => {
     // Act
     const started = Date.now();
     await page.goto(console.url);
@@ -125,7 +143,8 @@ describe('Console: the operator page in headless Chromium against the local stac
 
     // Assess
     expect(await page.locator('[data-depth="sync DLQ"]').textContent()).toBe(String(POISON));
-    expect(loadMs).toBeLessThan(5000);
+    // Under a second on an idle machine (docs/console.md); the bound leaves room for a loaded CI.
+    expect(loadMs).toBeLessThan(3000);
   });
 
   it('shows why a dead letter failed and hides its email until revealed', async () => {
@@ -138,7 +157,7 @@ describe('Console: the operator page in headless Chromium against the local stac
     expect(text).toMatch(/violates check constraint "no_quarantined_email"/);
     expect(text).not.toContain('quarantined-');
     await row.getByRole('button', { name: 'reveal' }).click();
-    await expect(row.textContent()).resolves.toMatch(/quarantined-console-user-0@example\.com/);
+    await row.filter({ hasText: 'quarantined-console-user-0@example.com' }).waitFor();
   });
 
   it('replays the DLQ after the cause is fixed: the DLQ empties and the rows reach Hasura', async () => {
@@ -173,6 +192,19 @@ describe('Console: the operator page in headless Chromium against the local stac
       await page.screenshot({ path: process.env.CONSOLE_SCREENSHOT, fullPage: true });
   }, 120_000);
 
+  it('keeps an open page within a few API calls per second', async () => {
+    // Prepare
+    const before = sqsCalls;
+
+    // Act
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    const perSecond = (sqsCalls - before) / 10;
+
+    // Assess
+    expect(perSecond).toBeGreaterThan(0);
+    expect(perSecond).toBeLessThanOrEqual(3);
+  }, 20_000);
+
   it('refuses a request without the token, with a foreign Origin, or for another Host', async () => {
     // Prepare
     const base = `http://127.0.0.1:${console.port}`;
@@ -191,7 +223,25 @@ describe('Console: the operator page in headless Chromium against the local stac
       body: JSON.stringify({ queue: 'sync DLQ', all: true }),
     });
 
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const outgoing = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: console.port,
+          path: `/?token=${console.token}`,
+          headers: { host: `rebound.example:${console.port}` },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
+
     // Assess
+    expect(rebound).toBe(421);
     expect(noToken.status).toBe(403);
     expect(foreignOrigin.status).toBe(403);
     expect(noOrigin.status).toBe(403);
