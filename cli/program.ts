@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { Env } from '../shared/env.js';
 import type { AwsClients } from './awsClients.js';
 import { backfillCommand } from './commands/backfillCommand.js';
+import { consoleCommand } from './commands/consoleCommand.js';
 import { reconcileCommand } from './commands/reconcileCommand.js';
 import { replayArchiveCommand } from './commands/replayArchiveCommand.js';
 import { replayDlqCommand } from './commands/replayDlqCommand.js';
@@ -76,6 +77,7 @@ export const buildProgram = (context: CliContext): Command => {
     reconcileCommand,
     statusCommand,
     simulateCommand,
+    consoleCommand,
   ]) {
     program.addCommand(make(context));
   }

@@ -36,6 +36,12 @@ export interface ReplayDlqOptions {
    */
   readonly user?: string;
   /**
+   * Only these messages (by SQS message id, which a message keeps when SQS moves it to its
+   * DLQ); the others stay in the DLQ. Combines with `user` (both must match).
+   * @default - every message
+   */
+  readonly messageIds?: ReadonlySet<string>;
+  /**
    * Visibility timeout of received messages while the command holds them, in seconds. Messages
    * the command skips are released (visibility 0) when it ends; only a killed process leaves
    * them hidden this long.
@@ -185,7 +191,8 @@ export const replayDlq = async (
       const { Messages: messages = [] } = await sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: options.dlqUrl,
-          MaxNumberOfMessages: options.user ? 10 : Math.min(batchSize, wanted),
+          MaxNumberOfMessages:
+            options.user || options.messageIds ? 10 : Math.min(batchSize, wanted),
           WaitTimeSeconds: options.waitTimeSeconds ?? 1,
           VisibilityTimeout: options.visibilityTimeoutSeconds ?? 60,
           MessageAttributeNames: ['All'],
@@ -210,7 +217,10 @@ export const replayDlq = async (
         fresh += 1;
         seen.add(id);
         result.scanned += 1;
-        if (options.user && !isMessageOfUser(message, options.user)) {
+        if (
+          (options.user && !isMessageOfUser(message, options.user)) ||
+          (options.messageIds && !options.messageIds.has(id))
+        ) {
           result.skipped += 1;
           hold(message);
           continue;

@@ -1,4 +1,5 @@
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { recordingReasons } from '../cli/console/deadLetterReasons.js';
 import { localCredentials } from '../cli/localCredentials.js';
 import {
   type ComposedPostAuthentication,
@@ -36,11 +37,23 @@ export interface LocalHandlerContext {
   readonly logLevel: LogLevel;
   /** Where the services' metrics are summed. */
   readonly totals: MetricTotals;
+  /**
+   * Records why a message failed (the consumers' warnings and errors that name message ids), for
+   * the console's dead-letter browser.
+   * @default - not recorded
+   */
+  readonly recordReason?: ((messageId: string, reason: string) => void) | undefined;
 }
 
 /** Logger and recording metrics of one in-process service. */
 const observability = (serviceName: string, context: LocalHandlerContext) => ({
-  logger: createLogger(serviceName, { logLevel: context.logLevel }),
+  logger:
+    context.recordReason === undefined
+      ? createLogger(serviceName, { logLevel: context.logLevel })
+      : recordingReasons(
+          createLogger(serviceName, { logLevel: context.logLevel }),
+          context.recordReason,
+        ),
   metrics: new RecordingMetrics({ serviceName, totals: context.totals }),
 });
 

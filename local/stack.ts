@@ -1,5 +1,6 @@
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { fileReasonLog } from '../cli/console/deadLetterReasons.js';
 import { localCredentials } from '../cli/localCredentials.js';
 import type { ComposedPostAuthentication } from '../services/post-authentication/compose.js';
 import type { PostAuthenticationHandler } from '../services/post-authentication/postAuthentication.js';
@@ -91,6 +92,12 @@ export interface LocalStackOptions {
    * @default - nothing
    */
   readonly onLifecycleBatch?: (report: SqsBatchReport) => void;
+  /**
+   * A JSON-lines file the consumers' failure reasons are appended to (by message id), where the
+   * console finds why a dead letter failed (`npm start` uses `.local-state/`).
+   * @default - reasons are not recorded
+   */
+  readonly reasonLog?: string;
 }
 
 /** A running local stack. */
@@ -225,7 +232,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // post-confirmation counts under the login trigger's metric names: totals of its own.
     const signUpTotals = new MetricTotals();
     const recorder = createStackRecorder(totals, hasura.engine, signUpTotals);
-    const context = { env, logLevel: options.logLevel ?? 'WARN', totals } as const;
+    const context = {
+      env,
+      logLevel: options.logLevel ?? 'WARN',
+      totals,
+      recordReason:
+        options.reasonLog === undefined ? undefined : fileReasonLog(options.reasonLog).record,
+    } as const;
     const triggers: ComposedPostAuthentication[] = [];
     cleanups.push(() => {
       for (const trigger of triggers) trigger.destroy();
