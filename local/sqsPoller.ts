@@ -95,6 +95,13 @@ export interface SqsPollerStats {
 export interface SqsPoller {
   /** Counters so far. */
   stats(): SqsPollerStats;
+  /**
+   * Stops receiving until {@link SqsPoller.resume}, as disabling a Lambda event source mapping
+   * does: a receive already waiting finishes and its batch is handled; messages stay in the queue.
+   */
+  pause(): void;
+  /** Receives again after {@link SqsPoller.pause}. */
+  resume(): void;
   /** Stops receiving, waits for the batches in flight to finish, and resolves. */
   stop(): Promise<void>;
 }
@@ -236,8 +243,13 @@ export const startSqsPoller = (options: SqsPollerOptions): SqsPoller => {
     }
   };
 
+  let paused = false;
   const worker = async (): Promise<void> => {
     while (!signal.aborted) {
+      if (paused) {
+        await sleep(100, signal);
+        continue;
+      }
       let messages: Message[];
       try {
         messages = await collectBatch();
@@ -277,6 +289,12 @@ export const startSqsPoller = (options: SqsPollerOptions): SqsPoller => {
 
   return {
     stats: () => ({ ...counters }),
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+    },
     async stop() {
       controller.abort();
       await Promise.all(workers);

@@ -10,6 +10,7 @@ import { applicationWritesScenario } from './applicationWrites.js';
 import { eventBridgeFaultScenario } from './eventBridgeFaults.js';
 import type { FaultScenario } from './faultHelpers.js';
 import { hasuraOutageScenario } from './hasuraOutage.js';
+import { lifecycleChurnScenario } from './lifecycleChurn.js';
 import { malformedMessagesScenario } from './malformedMessages.js';
 import { poisonRecordsScenario } from './poisonRecords.js';
 import { shuffledStreamScenario } from './shuffledStream.js';
@@ -30,6 +31,7 @@ const scenarios: FaultScenario[] = [
   eventBridgeFaultScenario({ mode: 'hung', firstUser: 200_000 }),
   malformedMessagesScenario(),
   applicationWritesScenario(),
+  lifecycleChurnScenario(),
 ].filter((scenario) => only === undefined || scenario.name.toLowerCase().includes(only));
 
 const main = async (): Promise<number> => {
