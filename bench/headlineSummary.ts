@@ -43,6 +43,13 @@ export const buildHeadlineSummary = (sections: {
       ],
       [`same, (b@100)`, withRange(paired.batched_hasura_cpu_ms_per_1000)],
       [
+        `(c) raw SQL: its PostgreSQL backend's CPU ms per 1,000 logins (the database's floor)`,
+        // Absent in a results file written before it was measured.
+        paired.raw_sql_database_cpu_ms_per_1000 === undefined
+          ? '—'
+          : withRange(paired.raw_sql_database_cpu_ms_per_1000),
+      ],
+      [
         `Hasura-side CPU (a) ÷ (b@100), per round`,
         withRange(paired.hasura_cpu_naive_vs_batched, '×'),
       ],

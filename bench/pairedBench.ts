@@ -42,6 +42,11 @@ export interface PairedRound {
     readonly naive: { readonly engine: number; readonly database: number };
     readonly batched: { readonly engine: number; readonly database: number };
   };
+  /**
+   * CPU of (c)'s PostgreSQL backend per 1,000 logins, ms: the database's floor for the same rows
+   * (the same upsert and triggers as (b), without Hasura).
+   */
+  readonly raw_sql_database_cpu_ms_per_1000: number;
   /** (a) ÷ (b@100) of the Hasura side's CPU per login. */
   readonly hasura_cpu_naive_vs_batched: number;
   /** Whether all three variants left the expected rows. */
@@ -70,6 +75,7 @@ export interface PairedResults {
   readonly batched_vs_raw_sql: MedianWithRange;
   readonly naive_hasura_cpu_ms_per_1000: MedianWithRange;
   readonly batched_hasura_cpu_ms_per_1000: MedianWithRange;
+  readonly raw_sql_database_cpu_ms_per_1000: MedianWithRange;
   readonly hasura_cpu_naive_vs_batched: MedianWithRange;
 }
 
@@ -181,9 +187,15 @@ export const benchPairedThroughput = async (
       const batchedOk = (await table.check(expected, 'byEvent')).ok;
 
       step('(c) raw SQL');
-      await table.truncate();
-      collectGarbage();
-      const raw = await writeWithRawSql(options.databaseUrl, schema, stream, 100);
+      await emptyAndMeter();
+      // Its connection is named like the engine's, so the meter reads its backend.
+      const raw = await writeWithRawSql(
+        engineDatabaseUrl(options.databaseUrl),
+        schema,
+        stream,
+        100,
+      );
+      const rawCpu = await meter.stop();
       const rawOk = (await table.check(expected, 'byEvent')).ok;
 
       const naiveRate = naiveLogins / (wallOf(naive) / 1000);
@@ -202,6 +214,7 @@ export const benchPairedThroughput = async (
         naive_hasura_cpu_ms_per_1000: round(naiveTotal, 1),
         batched_hasura_cpu_ms_per_1000: round(batchedTotal, 1),
         hasura_cpu_split_ms_per_1000: { naive: naivePerThousand, batched: batchedPerThousand },
+        raw_sql_database_cpu_ms_per_1000: perThousand(rawCpu, logins).database,
         hasura_cpu_naive_vs_batched: round(naiveTotal / batchedTotal, 2),
         rows_ok: naiveOk && batchedOk && rawOk,
       });
@@ -228,6 +241,7 @@ export const benchPairedThroughput = async (
     batched_vs_raw_sql: series((item) => item.batched_vs_raw_sql, 3),
     naive_hasura_cpu_ms_per_1000: series((item) => item.naive_hasura_cpu_ms_per_1000, 1),
     batched_hasura_cpu_ms_per_1000: series((item) => item.batched_hasura_cpu_ms_per_1000, 1),
+    raw_sql_database_cpu_ms_per_1000: series((item) => item.raw_sql_database_cpu_ms_per_1000, 1),
     hasura_cpu_naive_vs_batched: series((item) => item.hasura_cpu_naive_vs_batched),
   };
 };

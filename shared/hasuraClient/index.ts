@@ -20,6 +20,12 @@ export {
   type HasuraRequestOptions,
 } from './createHasuraClient.js';
 export {
+  type GraphQLFetch,
+  type GraphQLFetchInit,
+  type GraphQLFetchResponse,
+  graphqlFetchOver,
+} from './graphqlFetch.js';
+export {
   type HasuraFailureClass,
   HasuraRequestError,
   isHasuraRequestError,
@@ -34,3 +40,4 @@ export {
   type HttpTransportOptions,
 } from './httpTransport.js';
 export { RedactedSecret } from './RedactedSecret.js';
+export { type RequestBudget, secretWithin, startRequestBudget } from './requestBudget.js';

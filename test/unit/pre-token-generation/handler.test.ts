@@ -81,6 +81,30 @@ describe('Function: handler', () => {
     expect(emf).toContain('"ClaimsSkipped"');
     expect(errors).toHaveBeenCalled();
   });
+
+  it('logs with the Lambda context of each invocation and forgets it after the invocation', async () => {
+    // Prepare
+    const { handler } = await import('../../../services/pre-token-generation/handler.js');
+    const first = runtimeContext({ functionName: 'pre-token-generation', awsRequestId: 'req-1' });
+    const second = runtimeContext({ functionName: 'pre-token-generation', awsRequestId: 'req-2' });
+    const event = loadTokenEvent('preTokenGenerationV2MissingSub');
+    errors.mockClear();
+
+    // Act
+    await handler(event, first);
+    await handler(event, second);
+
+    // Assess
+    const lines = errors.mock.calls.map(
+      (call) => JSON.parse(String(call[0])) as Record<string, unknown>,
+    );
+    expect(lines.map((line) => line.function_request_id)).toEqual(['req-1', 'req-2']);
+    expect(lines[0]).toMatchObject({
+      function_name: 'pre-token-generation',
+      message: 'token issued without Hasura claims: Hasura will reject it',
+    });
+    expect(JSON.stringify(lines)).not.toContain('userAttributes');
+  });
 });
 
 describe('Function: handler at cold start', () => {
