@@ -2,28 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import {
-  CLOUDTRAIL_DETAIL_TYPE,
-  COGNITO_EVENT_SOURCE,
-} from '../../services/user-lifecycle/cloudTrailHint.js';
-import { pipeline } from '../../shared/pipeline.js';
+import { COGNITO_CLOUDTRAIL, lifecycleRulePattern, pipeline } from '../../shared/pipeline.js';
 import { LoginEventSubscriber } from './LoginEventSubscriber.js';
 import type { QueueWithDeadLetterQueueProps } from './QueueWithDeadLetterQueue.js';
 
 /**
- * How CloudTrail's record of a Cognito user-pool API call reaches EventBridge: the values
- * `user-lifecycle` checks on every message, from its own module.
- */
-export const COGNITO_API_CALL = {
-  /** `source` of the events CloudTrail delivers for `cognito-idp.amazonaws.com`. */
-  source: COGNITO_EVENT_SOURCE,
-  /** `detail-type` of a recorded API call. */
-  detailType: CLOUDTRAIL_DETAIL_TYPE,
-} as const;
-
-/**
- * The `detail` part of the lifecycle rule's pattern: the named API calls on one pool that
- * succeeded (CloudTrail records a failed call with an `errorCode`; it changed nothing).
+ * The `detail` part of the lifecycle rule's pattern: the one the local stack uses too
+ * (`lifecycleRulePattern`), with the event names this construct was given.
  *
  * @param userPoolId - the pool whose calls are selected (`requestParameters.userPoolId`).
  * @param eventNames - CloudTrail event names (the API operations) that change a user.
@@ -31,14 +16,9 @@ export const COGNITO_API_CALL = {
 export const cognitoApiCallDetail = (
   userPoolId: string,
   eventNames: readonly string[],
-): {
-  eventName: string[];
-  requestParameters: { userPoolId: string[] };
-  errorCode: Array<{ exists: false }>;
-} => ({
+): ReturnType<typeof lifecycleRulePattern>['detail'] => ({
+  ...lifecycleRulePattern([userPoolId]).detail,
   eventName: [...eventNames],
-  requestParameters: { userPoolId: [userPoolId] },
-  errorCode: [{ exists: false }],
 });
 
 /** Properties of {@link UserLifecycleHints}. */
@@ -104,8 +84,8 @@ export class UserLifecycleHints extends Construct {
     // account's default bus and the events are CloudTrail's.
     this.subscription = new LoginEventSubscriber(this, 'Subscription', {
       eventBus: events.EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
-      eventSource: COGNITO_API_CALL.source,
-      detailTypes: [COGNITO_API_CALL.detailType],
+      eventSource: COGNITO_CLOUDTRAIL.source,
+      detailTypes: [COGNITO_CLOUDTRAIL.detailType],
       ruleName: props.ruleName ?? pipeline.lifecycle.ruleName,
       description:
         'Cognito API calls that change a user of this pool (CloudTrail) → user-lifecycle',
