@@ -43,6 +43,26 @@ const program = new Command('npm start --')
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Waits until the lifecycle and sync queues are empty (the registrations' events are applied),
+ * so the sign-ins that follow do not compete with them for moto, the deadline passes or the run
+ * is interrupted.
+ */
+const waitForQuiet = async (
+  stack: LocalStack,
+  deadline: number,
+  signal: AbortSignal,
+  status: (text: string) => void,
+): Promise<void> => {
+  while (!signal.aborted && Date.now() < deadline) {
+    const hints = await queueDepth(stack.aws.sqs, stack.lifecycle.queueUrl);
+    const sync = await queueDepth(stack.aws.sqs, stack.provisioned.syncQueue.queueUrl);
+    status(`applying the sign-ups: lifecycle queue ${hints.total} · sync queue ${sync.total}`);
+    if (hints.total === 0 && sync.total === 0) return;
+    await sleep(250);
+  }
+};
+
 /** The signed-in users that should be up to date: all but the one the demo deleted. */
 const signedInUsers = (simulation: SimulationResult, demo: LifecycleDemo): SimulationResult => ({
   ...simulation,
@@ -123,6 +143,7 @@ const main = async (): Promise<number> => {
       onProgress: (done) =>
         status(`users signed up and confirmed in ${stack?.userPoolId}: ${done}/${registering}`),
     });
+    await waitForQuiet(stack, Date.now() + flags.timeout * 1000, interrupted.signal, status);
     if (interrupted.signal.aborted) return 130;
     const simulation = await simulateLogins({
       handler: stack.postAuthentication,

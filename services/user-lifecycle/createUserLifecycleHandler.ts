@@ -15,7 +15,7 @@ import {
   parseCloudTrailHint,
 } from './cloudTrailHint.js';
 import type { UserLifecycleConfig } from './config.js';
-import { type LifecycleSyncEvent, lifecycleEventOf } from './lifecycleEvent.js';
+import { type LifecycleSyncEvent, lifecycleEventOf, type NoEventReason } from './lifecycleEvent.js';
 import { publishLifecycleEvents } from './publishLifecycleEvents.js';
 import { readCognitoUser } from './readCognitoUser.js';
 
@@ -125,8 +125,8 @@ export const createUserLifecycleHandler = (deps: UserLifecycleDeps): UserLifecyc
       for (const itemIdentifier of messageIds) failures.push({ itemIdentifier });
       failedByClass.set(failureClass, (failedByClass.get(failureClass) ?? 0) + messageIds.length);
     };
-    const ignoredByReason = new Map<IgnoreReason | 'deleted-user-without-sub', number>();
-    const ignore = (reason: IgnoreReason | 'deleted-user-without-sub', count = 1): void => {
+    const ignoredByReason = new Map<IgnoreReason | NoEventReason, number>();
+    const ignore = (reason: IgnoreReason | NoEventReason, count = 1): void => {
       ignoredByReason.set(reason, (ignoredByReason.get(reason) ?? 0) + count);
     };
 
@@ -170,10 +170,12 @@ export const createUserLifecycleHandler = (deps: UserLifecycleDeps): UserLifecyc
         return;
       }
       if (decision.kind === 'none') {
-        logger.warn('A user known only by username no longer exists; no sub to publish', {
-          userPoolId: first.userPoolId,
-          messageIds: group.messageIds,
-        });
+        logger.warn(
+          decision.reason === 'deleted-user-without-sub'
+            ? 'A user known only by username no longer exists; no sub to publish'
+            : 'ListUsers finds no user with the sub and nothing confirms a deletion; nothing published',
+          { userPoolId: first.userPoolId, messageIds: group.messageIds, reason: decision.reason },
+        );
         ignore(decision.reason, group.messageIds.length);
         return;
       }

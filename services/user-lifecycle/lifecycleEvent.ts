@@ -28,7 +28,13 @@ export type LifecycleSyncEvent = Exclude<
 /** The event a user's hints and read make, or why there is none. */
 export type LifecycleEventDecision =
   | { readonly kind: 'publish'; readonly event: LifecycleSyncEvent }
-  | { readonly kind: 'none'; readonly reason: 'deleted-user-without-sub' };
+  | { readonly kind: 'none'; readonly reason: NoEventReason };
+
+/** Why a user's hints publish nothing. */
+export type NoEventReason = 'deleted-user-without-sub' | 'user-not-found-unconfirmed';
+
+/** The calls that delete a user: CloudTrail's word that the sub is gone for good. */
+const DELETIONS: ReadonlySet<string> = new Set(['AdminDeleteUser', 'DeleteUser']);
 
 /**
  * The event to publish for one user of a batch, from the user's hints (one or more CloudTrail
@@ -38,7 +44,11 @@ export type LifecycleEventDecision =
  *   this is the only place its sign-up becomes an event;
  * - the user exists: `UserUpdated`, its whole state as read, cause the newest hint's event name;
  * - the user does not exist: `UserDeleted` (cause the newest hint's event name), when the sub is
- *   known; a user known only by username whose read finds nothing has no sub to tombstone.
+ *   known and the absence is certain: AdminGetUser confirmed it, or a hint is the successful
+ *   deletion itself (Cognito never reuses a sub). A deletion is final, so an absence seen only
+ *   by ListUsers (eventually consistent) after another call publishes nothing: the deletion's
+ *   own hint tombstones the user, `reconcile` repairs the rest. A user known only by username
+ *   whose read finds nothing has no sub to tombstone.
  * `occurredAt` is the time of the read, not the CloudTrail `eventTime`: the state is as read.
  *
  * @example
@@ -58,6 +68,8 @@ export const lifecycleEventOf = (
   };
   if (!read.found) {
     if (newest.user.by !== 'sub') return { kind: 'none', reason: 'deleted-user-without-sub' };
+    const certain = read.confirmed || hints.some((hint) => DELETIONS.has(hint.eventName));
+    if (!certain) return { kind: 'none', reason: 'user-not-found-unconfirmed' };
     return {
       kind: 'publish',
       event: {

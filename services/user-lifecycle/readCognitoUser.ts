@@ -21,7 +21,14 @@ export interface CognitoUserState {
 /** What a read found. */
 export type UserRead =
   | { readonly found: true; readonly user: CognitoUserState }
-  | { readonly found: false };
+  | {
+      readonly found: false;
+      /**
+       * `true`: AdminGetUser (strongly consistent) said there is no such user. `false`: only
+       * ListUsers found no user with the sub, and ListUsers is eventually consistent.
+       */
+      readonly confirmed: boolean;
+    };
 
 const attributeMap = (attributes: readonly AttributeType[] | undefined): Record<string, string> => {
   const map: Record<string, string> = {};
@@ -40,7 +47,7 @@ const stateOf = (
   const map = attributeMap(attributes);
   const sub = map.sub;
   if (username === undefined || username === '' || sub === undefined || sub === '') {
-    return { found: false };
+    throw new Error('Cognito answered a user without a username or a sub');
   }
   return {
     found: true,
@@ -58,12 +65,31 @@ const stateOf = (
 const isUserNotFound = (error: unknown): boolean =>
   error instanceof Error && error.name === 'UserNotFoundException';
 
+const adminGetUser = async (
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  username: string,
+): Promise<UserRead> => {
+  try {
+    const output = await cognito.send(
+      new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }),
+    );
+    return stateOf(output.Username, output.UserAttributes, output.Enabled, output.UserStatus);
+  } catch (error) {
+    if (isUserNotFound(error)) return { found: false, confirmed: true };
+    throw error;
+  }
+};
+
 /**
- * Reads a user's current state in Cognito: `ListUsers` filtered on `sub` when the hint has the
- * sub (AdminGetUser takes no sub), else `AdminGetUser` by username. Only reads: the consumer
- * never writes to Cognito, so it cannot cause the CloudTrail events it consumes.
+ * Reads a user's current state in Cognito. By sub: `ListUsers` filtered on `sub` finds the
+ * username (AdminGetUser takes no sub), then `AdminGetUser` reads the state, because ListUsers is
+ * eventually consistent and AdminGetUser is what AWS says validates a user's existence and
+ * configuration. By username: `AdminGetUser` alone. Only reads: the consumer never writes to
+ * Cognito, so it cannot cause the CloudTrail events it consumes.
  *
- * @returns `{ found: false }` when the pool has no such user (deleted).
+ * @returns the state, or `found: false` with `confirmed` saying whether AdminGetUser confirmed
+ *   the absence (`true`) or only ListUsers found nothing (`false`).
  * @throws the SDK's error for any other failure (throttling, access denied, network): the
  *   caller fails the hint back to SQS.
  *
@@ -75,28 +101,18 @@ export const readCognitoUser = async (
   userPoolId: string,
   user: HintedUser,
 ): Promise<UserRead> => {
-  if (user.by === 'sub') {
-    const output = await cognito.send(
-      new ListUsersCommand({
-        UserPoolId: userPoolId,
-        // The sub is checked against [\w-]+ when the hint is parsed: it cannot break the quotes.
-        Filter: `sub = "${user.sub}"`,
-        Limit: 1,
-      }),
-    );
-    const found = output.Users?.[0];
-    if (found === undefined) return { found: false };
-    const read = stateOf(found.Username, found.Attributes, found.Enabled, found.UserStatus);
-    // ListUsers filters `sub =` exactly; a different sub back would be a bug worth refusing.
-    return read.found && read.user.sub !== user.sub ? { found: false } : read;
-  }
-  try {
-    const output = await cognito.send(
-      new AdminGetUserCommand({ UserPoolId: userPoolId, Username: user.username }),
-    );
-    return stateOf(output.Username, output.UserAttributes, output.Enabled, output.UserStatus);
-  } catch (error) {
-    if (isUserNotFound(error)) return { found: false };
-    throw error;
-  }
+  if (user.by === 'username') return adminGetUser(cognito, userPoolId, user.username);
+  const output = await cognito.send(
+    new ListUsersCommand({
+      UserPoolId: userPoolId,
+      // The sub is checked against [\w-]+ when the hint is parsed: it cannot break the quotes.
+      Filter: `sub = "${user.sub}"`,
+      Limit: 1,
+    }),
+  );
+  const username = output.Users?.[0]?.Username;
+  if (username === undefined || username === '') return { found: false, confirmed: false };
+  const read = await adminGetUser(cognito, userPoolId, username);
+  // A username taken again by a new user (another sub) after a deletion: the hinted user is gone.
+  return read.found && read.user.sub !== user.sub ? { found: false, confirmed: true } : read;
 };

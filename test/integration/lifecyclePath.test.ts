@@ -155,7 +155,7 @@ describe('Lifecycle path (moto)', () => {
     const read = cloudTrailEvent('AdminDisableUser').detail;
     read.eventName = 'ListUsers';
     read.requestParameters.userPoolId = stack().userPoolId;
-    const marker = cloudTrailEvent('AdminEnableUser').detail;
+    const marker = cloudTrailEvent('AdminDeleteUser').detail;
     marker.requestParameters.userPoolId = stack().userPoolId;
     marker.additionalEventData = { sub: 'no-such-user-marker' };
 
@@ -167,7 +167,7 @@ describe('Lifecycle path (moto)', () => {
     // Assess
     expect(deleted[0]).toMatchObject({
       'detail-type': 'UserDeleted',
-      detail: { sub: 'no-such-user-marker', cause: 'AdminEnableUser' },
+      detail: { sub: 'no-such-user-marker', cause: 'AdminDeleteUser' },
     });
     await eventually(() =>
       hintsSeen().some((record) => record.body.includes('no-such-user-marker')),

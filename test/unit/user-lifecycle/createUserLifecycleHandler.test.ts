@@ -39,6 +39,19 @@ const JANE: UserType = {
     { Name: 'phone_number', Value: '+15555550100' },
   ],
 };
+/** What AdminGetUser answers for a user of ListUsers. */
+const asAdminGetUser = (user: UserType) => ({
+  Username: user.Username,
+  UserAttributes: user.Attributes,
+  Enabled: user.Enabled,
+  UserStatus: user.UserStatus,
+});
+const OTHER_SUB = 'b2c3d4e5-6789-4f01-8bcd-ef0123456789';
+const OTHER: UserType = {
+  ...JANE,
+  Username: 'other',
+  Attributes: [{ Name: 'sub', Value: OTHER_SUB }],
+};
 const userNotFound = () =>
   new CognitoIdentityProviderServiceException({
     name: 'UserNotFoundException',
@@ -55,6 +68,11 @@ describe('Function: createUserLifecycleHandler', () => {
     cognitoMock.reset();
     eventBridgeMock.reset();
     cognitoMock.on(ListUsersCommand).resolves({ Users: [JANE] });
+    cognitoMock.on(AdminGetUserCommand).resolves(asAdminGetUser(JANE));
+    cognitoMock
+      .on(ListUsersCommand, { Filter: `sub = "${OTHER_SUB}"` })
+      .resolves({ Users: [OTHER] });
+    cognitoMock.on(AdminGetUserCommand, { Username: 'other' }).resolves(asAdminGetUser(OTHER));
     eventBridgeMock.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
       FailedEntryCount: 0,
       Entries: input.Entries.map((_entry, index) => ({ EventId: `e-${index}` })),
@@ -120,8 +138,8 @@ describe('Function: createUserLifecycleHandler', () => {
   it('publishes UserSignedUp (cause AdminCreateUser, clientId null) for an administrator-created user', async () => {
     // Prepare
     cognitoMock
-      .on(ListUsersCommand)
-      .resolves({ Users: [{ ...JANE, Enabled: true, UserStatus: 'FORCE_CHANGE_PASSWORD' }] });
+      .on(AdminGetUserCommand)
+      .resolves(asAdminGetUser({ ...JANE, Enabled: true, UserStatus: 'FORCE_CHANGE_PASSWORD' }));
     const { handler, published } = setup();
 
     // Act
@@ -158,6 +176,49 @@ describe('Function: createUserLifecycleHandler', () => {
       cause: 'AdminDeleteUser',
       occurredAt: '2026-11-26T12:45:00.123Z',
     });
+  });
+
+  it('publishes UserDeleted after any call when AdminGetUser confirms ListUsers’ stale answer is gone', async () => {
+    // Prepare
+    cognitoMock.on(AdminGetUserCommand).rejects(userNotFound());
+    const { handler, published } = setup();
+
+    // Act
+    await handler(lifecycleBatch(cloudTrailEvent('AdminUpdateUserAttributes')));
+
+    // Assess
+    expect(cognitoMock).toHaveReceivedCommandWith(AdminGetUserCommand, {
+      UserPoolId: FIXTURE_POOL_ID,
+      Username: 'jane.doe',
+    });
+    expect(published().map(({ entry }) => entry.DetailType)).toStrictEqual(['UserDeleted']);
+  });
+
+  it('publishes no tombstone when only ListUsers (eventually consistent) misses the user after a non-deleting call', async () => {
+    // Prepare
+    cognitoMock.on(ListUsersCommand).resolves({ Users: [] });
+    const { handler, logger, metrics } = setup();
+
+    // Act
+    const result = await handler(lifecycleBatch(cloudTrailEvent('AdminUpdateUserAttributes')));
+
+    // Assess
+    expect(result.batchItemFailures).toStrictEqual([]);
+    expect(eventBridgeMock).not.toHaveReceivedCommand(PutEventsCommand);
+    expect(metrics.sum(MetricName.HintsIgnored, { reason: 'user-not-found-unconfirmed' })).toBe(1);
+    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn' }));
+  });
+
+  it('reads the state with AdminGetUser, not from ListUsers’ answer', async () => {
+    // Prepare: ListUsers still shows the user enabled; AdminGetUser has the disable.
+    cognitoMock.on(ListUsersCommand).resolves({ Users: [{ ...JANE, Enabled: true }] });
+    const { handler, published } = setup();
+
+    // Act
+    await handler(lifecycleBatch(cloudTrailEvent('AdminDisableUser')));
+
+    // Assess
+    expect(published()[0]?.detail).toMatchObject({ enabled: false });
   });
 
   it('reads once and publishes once for several hints about one user, naming the newest call', async () => {
@@ -257,13 +318,10 @@ describe('Function: createUserLifecycleHandler', () => {
 
   it('fails the hints of a user whose read fails back to SQS and publishes the others', async () => {
     // Prepare
-    const otherSub = 'b2c3d4e5-6789-4f01-8bcd-ef0123456789';
+    const otherSub = OTHER_SUB;
     cognitoMock
       .on(ListUsersCommand, { Filter: `sub = "${FIXTURE_SUB}"` })
       .rejects(new Error('Rate exceeded'));
-    cognitoMock.on(ListUsersCommand, { Filter: `sub = "${otherSub}"` }).resolves({
-      Users: [{ ...JANE, Attributes: [{ Name: 'sub', Value: otherSub }] }],
-    });
     const other = cloudTrailEvent('AdminEnableUser');
     other.detail.additionalEventData = { sub: otherSub };
     const { handler, metrics, published } = setup();
@@ -288,10 +346,7 @@ describe('Function: createUserLifecycleHandler', () => {
 
   it('fails back exactly the records whose entry EventBridge rejected', async () => {
     // Prepare
-    const otherSub = 'b2c3d4e5-6789-4f01-8bcd-ef0123456789';
-    cognitoMock.on(ListUsersCommand, { Filter: `sub = "${otherSub}"` }).resolves({
-      Users: [{ ...JANE, Attributes: [{ Name: 'sub', Value: otherSub }] }],
-    });
+    const otherSub = OTHER_SUB;
     eventBridgeMock.on(PutEventsCommand).resolves({
       FailedEntryCount: 1,
       Entries: [

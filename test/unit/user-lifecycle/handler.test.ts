@@ -3,6 +3,7 @@
  * environment, wrapped by middy with the Powertools middlewares.
  */
 import {
+  AdminGetUserCommand,
   CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -37,18 +38,20 @@ describe('Function: handler', () => {
       POWERTOOLS_LOGGER_LOG_EVENT: 'true',
     });
     captureProcessOutput(output);
+    const attributes = [
+      { Name: 'sub', Value: FIXTURE_SUB },
+      { Name: 'email', Value: 'jane.doe@example.com' },
+    ];
     cognitoMock.on(ListUsersCommand).resolves({
       Users: [
-        {
-          Username: 'jane.doe',
-          Enabled: true,
-          UserStatus: 'CONFIRMED',
-          Attributes: [
-            { Name: 'sub', Value: FIXTURE_SUB },
-            { Name: 'email', Value: 'jane.doe@example.com' },
-          ],
-        },
+        { Username: 'jane.doe', Enabled: true, UserStatus: 'CONFIRMED', Attributes: attributes },
       ],
+    });
+    cognitoMock.on(AdminGetUserCommand).resolves({
+      Username: 'jane.doe',
+      Enabled: true,
+      UserStatus: 'CONFIRMED',
+      UserAttributes: attributes,
     });
     eventBridgeMock
       .on(PutEventsCommand)
