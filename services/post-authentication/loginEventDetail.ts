@@ -1,23 +1,20 @@
-import { PostAuthenticationTriggerSchema } from '@aws-lambda-powertools/parser/schemas/cognito';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 import { InvalidEventError } from '../../shared/errors.js';
 import {
   type UserAuthenticatedV1,
   UserAuthenticatedV1Schema,
 } from '../../shared/events/userAuthenticated.js';
+import { cognitoTriggerEventSchema } from '../../shared/publishing/cognitoTriggerEvent.js';
 import { invocationEventId } from '../../shared/publishing/invocationEventId.js';
 import { describeIssues, pickAttributes } from '../../shared/publishing/userAttributes.js';
 
 /**
- * The Cognito post-authentication trigger event, as far as this service relies on it: Powertools'
- * schema, tightened so that a usable event has a username and a `sub` attribute.
+ * The Cognito post-authentication trigger event, as far as this service relies on it: a usable
+ * event has a username and a `sub` attribute.
  */
-export const PostAuthenticationEventSchema = PostAuthenticationTriggerSchema.extend({
-  userName: z.string().min(1),
-  request: PostAuthenticationTriggerSchema.shape.request.extend({
-    userAttributes: z.object({ sub: z.string().min(1) }).catchall(z.string()),
-  }),
-});
+export const PostAuthenticationEventSchema = cognitoTriggerEventSchema([
+  'PostAuthentication_Authentication',
+]);
 
 /** A parsed post-authentication trigger event. */
 export type PostAuthenticationEvent = z.infer<typeof PostAuthenticationEventSchema>;
@@ -73,7 +70,7 @@ export const buildLoginEventDetail = (
     userPoolId: trigger.userPoolId,
     sub,
     username: trigger.userName,
-    clientId: trigger.callerContext.clientId,
+    clientId: trigger.callerContext.clientId ?? null,
     triggerSource: trigger.triggerSource,
     authenticatedAt: new Date(options.authenticatedAtMs).toISOString(),
     attributes: pickAttributes(trigger.request.userAttributes, options.publishedAttributes),

@@ -1,12 +1,12 @@
-import { PostConfirmationTriggerSchema } from '@aws-lambda-powertools/parser/schemas/cognito';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidEventError } from '../../shared/errors.js';
 import { type UserSignedUpV1, UserSignedUpV1Schema } from '../../shared/events/userLifecycle.js';
+import { cognitoTriggerEventSchema } from '../../shared/publishing/cognitoTriggerEvent.js';
 import { invocationEventId } from '../../shared/publishing/invocationEventId.js';
 import { describeIssues, pickAttributes } from '../../shared/publishing/userAttributes.js';
 
 /** The trigger source of a confirmed sign-up (also a federated user's first sign-in). */
-export const CONFIRM_SIGN_UP = 'PostConfirmation_ConfirmSignUp';
+export const CONFIRM_SIGN_UP = 'PostConfirmation_ConfirmSignUp' as const;
 
 /** The status a confirmed user has when Cognito does not send `cognito:user_status`. */
 export const DEFAULT_SIGNED_UP_STATUS = 'CONFIRMED';
@@ -19,16 +19,10 @@ const NO_CLIENT_IDS: ReadonlySet<string> = new Set(['', 'CLIENT_ID_NOT_APPLICABL
 
 /**
  * The Cognito post-confirmation trigger event of a sign-up, as far as this service relies on it:
- * Powertools' schema (which accepts only `PostConfirmation_ConfirmSignUp`), tightened so that a
- * usable event has a username and a `sub` attribute; `clientId` may be absent.
+ * only `PostConfirmation_ConfirmSignUp`, with a username and a `sub` attribute; `clientId` may be
+ * absent.
  */
-export const PostConfirmationEventSchema = PostConfirmationTriggerSchema.extend({
-  userName: z.string().min(1),
-  callerContext: z.object({ clientId: z.string().optional() }).catchall(z.unknown()),
-  request: PostConfirmationTriggerSchema.shape.request.extend({
-    userAttributes: z.object({ sub: z.string().min(1) }).catchall(z.string()),
-  }),
-});
+export const PostConfirmationEventSchema = cognitoTriggerEventSchema([CONFIRM_SIGN_UP]);
 
 /** The trigger source of any post-confirmation event, read before the full parse. */
 const TriggerSourceSchema = z.object({ triggerSource: z.string() });
