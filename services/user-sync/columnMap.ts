@@ -25,7 +25,7 @@ export const EVENT_FIELDS = [
  * Event fields every column map must map: the key, the ordering clock (`occurredAt`, `eventId`)
  * and the tombstone (`deletedAt`), without which a deleted user could come back.
  */
-export const REQUIRED_EVENT_FIELDS = ['sub', 'occurredAt', 'eventId', 'deletedAt'] as const;
+export const REQUIRED_EVENT_FIELDS = ['sub', 'eventId', 'occurredAt', 'deletedAt'] as const;
 
 /** The default event → column map; matches the `users` table of the `hasura/` project. */
 export const DEFAULT_COLUMN_MAP: Readonly<Record<string, string>> = {
