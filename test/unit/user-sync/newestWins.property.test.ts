@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
-import { type HasuraEngine, startHasuraEngine } from '../../../engine/src/server.js';
+import type { HasuraEngine } from '../../../engine/src/server.js';
 import { composeUserSync } from '../../../services/user-sync/compose.js';
 import {
   compareSyncEvents,
@@ -19,7 +19,7 @@ import {
   userDetail,
 } from '../../fixtures/sqs/sqsFactories.js';
 import { lambdaContext } from '../../helpers/lambdaContexts.js';
-import { testDatabase } from '../../helpers/testDatabase.js';
+import { startTestEngine } from '../../helpers/testDatabase.js';
 import { recordingLogger, recordingMetrics } from '../../helpers/testDoubles.js';
 
 jest.setTimeout(240_000);
@@ -200,16 +200,11 @@ describe.each(MODES)(
   'Function: createUserSyncHandler (SYNC_WRITE_MODE=$writeMode, SYNC_DELETE_MODE=$deleteMode, local engine)',
   ({ writeMode, deleteMode }) => {
     // PGlite by default; the same file on PostgreSQL (a schema of its own) with DATABASE_URL.
-    const { databaseUrl, schema, drop } = testDatabase(`prop_${writeMode}_${deleteMode}`);
     let engine: HasuraEngine;
+    let stop: () => Promise<void>;
 
     beforeAll(async () => {
-      await drop();
-      engine = await startHasuraEngine({
-        adminSecret: SECRET,
-        schema,
-        ...(databaseUrl === undefined ? {} : { databaseUrl }),
-      });
+      ({ engine, stop } = await startTestEngine(`prop_${writeMode}_${deleteMode}`, SECRET));
       if (writeMode === 'where') {
         await engine.sql('DROP TRIGGER users_newest_wins ON users');
         await engine.sql('DROP TRIGGER users_record_application_writes ON users');
@@ -218,8 +213,7 @@ describe.each(MODES)(
     });
 
     afterAll(async () => {
-      await engine.stop();
-      await drop();
+      await stop();
     });
 
     it('ends with every row equal to its user newest state, tombstones final, for any delivery', async () => {
