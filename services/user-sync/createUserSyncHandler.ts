@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DETAIL_TYPES, occurredAtOf } from '../../shared/events/syncEvent.js';
 import type { HasuraClient } from '../../shared/hasuraClient/createHasuraClient.js';
 import type { HasuraFailureClass } from '../../shared/hasuraClient/HasuraRequestError.js';
@@ -45,7 +45,7 @@ export type UserSyncHandler = (
 
 /** The SQS event fields the consumer reads; the rest of each record is ignored. */
 const SqsBatchSchema = z.object({
-  Records: z.array(z.object({ messageId: z.string().min(1), body: z.string() })),
+  Records: z.array(z.object({ messageId: z.string().check(z.minLength(1)), body: z.string() })),
 });
 
 /**
