@@ -2,7 +2,7 @@ import type { Duration, StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { ClaimsFormat, TokenKind } from '../../services/pre-token-generation/config.js';
-import type { SyncWriteMode } from '../../services/user-sync/config.js';
+import type { SyncDeleteMode, SyncWriteMode } from '../../services/user-sync/config.js';
 import type { ServiceLogLevel } from '../../shared/observability.js';
 
 /** Version of the pre-token-generation event Cognito sends. */
@@ -147,6 +147,13 @@ export interface CognitoHasuraSyncStackProps extends StackProps {
    * @default - the consumer's default (`guard`)
    */
   readonly syncWriteMode?: SyncWriteMode;
+  /**
+   * `SYNC_DELETE_MODE` of the consumer: `soft` (a deleted user's row stays as a tombstone with
+   * every mapped column erased) or `hard` (the row is deleted; `user_tombstones` remembers the
+   * sub; needs `syncWriteMode` `guard`). See docs/lifecycle.md.
+   * @default - the consumer's default (`soft`)
+   */
+  readonly syncDeleteMode?: SyncDeleteMode;
   /**
    * Namespace of the Hasura claims (`HASURA_CLAIMS_NAMESPACE`).
    * @default - the trigger's default (`https://hasura.io/jwt/claims`)

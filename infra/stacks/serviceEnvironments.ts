@@ -21,6 +21,7 @@ const PROP_OF_VARIABLE: Readonly<Record<string, keyof CognitoHasuraSyncStackProp
   USERS_CONSTRAINT: 'usersConstraint',
   USERS_COLUMN_MAP: 'usersColumnMap',
   SYNC_WRITE_MODE: 'syncWriteMode',
+  SYNC_DELETE_MODE: 'syncDeleteMode',
   EVENT_SOURCE: 'eventSource',
   PUBLISHED_ATTRIBUTES: 'publishedAttributes',
   HASURA_CLAIMS_NAMESPACE: 'hasuraClaimsNamespace',
@@ -80,6 +81,7 @@ export const userSyncSettings = (props: CognitoHasuraSyncStackProps): Record<str
     USERS_CONSTRAINT: props.usersConstraint,
     USERS_COLUMN_MAP: json(props.usersColumnMap),
     SYNC_WRITE_MODE: props.syncWriteMode,
+    SYNC_DELETE_MODE: props.syncDeleteMode,
   });
 
 /**

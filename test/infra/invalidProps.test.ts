@@ -79,6 +79,11 @@ describe('Function: validateStackProps', () => {
       { syncWriteMode: 'fast' as 'guard' },
       /syncWriteMode is not accepted by the function .*"guard" or "where"/,
     ],
+    [
+      'hard deletes without the guard',
+      { syncWriteMode: 'where' as const, syncDeleteMode: 'hard' as const },
+      /syncDeleteMode is not accepted by the function \(SYNC_DELETE_MODE=hard requires SYNC_WRITE_MODE=guard.*SYNC_WRITE_MODE is syncWriteMode/,
+    ],
     ['a table name that is not a GraphQL name', { usersTable: 'app-users' }, /usersTable/],
     [
       'a group mapped to an empty role',

@@ -184,7 +184,9 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
         usersColumnMap: {
           sub: 'id',
           authenticatedAt: 'last_seen_at',
+          occurredAt: 'last_event_at',
           eventId: 'last_event_id',
+          deletedAt: 'deleted_at',
           'attributes.custom:tenant': 'tenant',
         },
       });
@@ -212,7 +214,9 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
       usersColumnMap: {
         sub: 'id',
         authenticatedAt: 'last_seen_at',
+        occurredAt: 'last_event_at',
         eventId: 'last_event_id',
+        deletedAt: 'deleted_at',
         'attributes.custom:tenant': 'tenant',
       },
     });
