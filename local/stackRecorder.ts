@@ -59,6 +59,8 @@ export interface StackRecorder {
   /** Distinct event ids (`detail.eventId`) the subscriber received. */
   subscriberEventIds(): ReadonlySet<string>;
   snapshot(): StackSnapshot;
+  /** Sync lags (ms) recorded since the previous call: the console charts them per interval. */
+  takeNewLags(): number[];
 }
 
 /** `detail.eventId` and `detail.authenticatedAt` of a message body, when it has them. */
@@ -95,6 +97,7 @@ export const createStackRecorder = (
   signUpTotals?: MetricTotals,
 ): StackRecorder => {
   const lags: number[] = [];
+  let lagsTaken = 0;
   const subscriberIds = new Set<string>();
   const counters = { succeeded: 0, failed: 0, invocations: 0, pollerErrors: 0 };
   let lastPollerError: string | undefined;
@@ -112,6 +115,11 @@ export const createStackRecorder = (
         if (authenticatedAt !== undefined)
           lags.push(Math.max(0, now - Date.parse(authenticatedAt)));
       }
+    },
+    takeNewLags: () => {
+      const fresh = lags.slice(lagsTaken);
+      lagsTaken = lags.length;
+      return fresh;
     },
     onPollerError: (error) => {
       counters.pollerErrors += 1;

@@ -7,7 +7,9 @@
  * keeps serving until Ctrl-C. `--once` exits after the summary instead: non-zero
  * when a sign-in did not reach Hasura. docs/local-stack.md describes flags and variables.
  */
+import { rmSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { LOCAL_REASON_LOG } from '../cli/console/deadLetterReasons.js';
 import { type SimulationResult, simulateLogins, unsyncedUsers } from '../cli/simulateLogins.js';
 import { describeError, isConfigurationError } from '../shared/errors.js';
 import { fetchSyncedUsers } from './hasuraTarget.js';
@@ -19,6 +21,7 @@ import {
   registerSimulatedUsers,
   runLifecycleDemo,
 } from './lifecycleDemo.js';
+import { type LocalConsole, serveLocalConsole } from './localConsole.js';
 import { loadLocalStackOptions } from './localStackConfig.js';
 import { queueDepth } from './queueDepth.js';
 import { type LocalStack, startLocalStack } from './stack.js';
@@ -39,6 +42,12 @@ const program = new Command('npm start --')
   .option('--concurrency <n>', 'sign-ins in flight at once', positiveInteger, 4)
   .option('--timeout <seconds>', 'longest wait for the sync to catch up', positiveInteger, 120)
   .option('--once', 'exit after the summary (non-zero if a sign-in did not reach Hasura)', false)
+  .option(
+    '--console-port <n>',
+    'port of the operator console on 127.0.0.1 (default: a free one)',
+    positiveInteger,
+    0,
+  )
   .showHelpAfterError();
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -111,13 +120,15 @@ const main = async (): Promise<number> => {
     concurrency: number;
     timeout: number;
     once: boolean;
+    consolePort: number;
   }>();
-  // The SDK's notice about Node.js 22 says nothing about this local run; keep the terminal clean.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const options = loadLocalStackOptions(process.env);
+  // The console explains dead letters from the reasons the consumers log: a fresh log per run.
+  rmSync(LOCAL_REASON_LOG, { force: true });
+  const options = { ...loadLocalStackOptions(process.env), reasonLog: LOCAL_REASON_LOG };
   const out = process.stdout;
   const interrupted = new AbortController();
   let stack: LocalStack | undefined;
+  let localConsole: LocalConsole | undefined;
   const onSignal = (): void => {
     if (interrupted.signal.aborted) {
       // A second Ctrl-C does not wait: moto is killed by its own exit hook.
@@ -133,7 +144,9 @@ const main = async (): Promise<number> => {
     out.write('Starting the local stack (moto, Hasura-compatible engine, pipeline)…\n');
     const bootStarted = Date.now();
     stack = await startLocalStack(options);
-    out.write(`Ready in ${((Date.now() - bootStarted) / 1000).toFixed(1)} s.\n\n`);
+    localConsole = await serveLocalConsole(stack, flags.consolePort);
+    out.write(`Ready in ${((Date.now() - bootStarted) / 1000).toFixed(1)} s.\n`);
+    out.write(`Operator console: ${localConsole.console.url}\n\n`);
     if (interrupted.signal.aborted) return 130;
 
     const status = createStatusLine(out);
@@ -210,6 +223,7 @@ const main = async (): Promise<number> => {
     );
     return 0;
   } finally {
+    await localConsole?.stop();
     await stack?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
