@@ -15,7 +15,10 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  ListUsersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { startMotoServer } from '../local/motoServer.js';
 import { composeReconcile } from '../services/reconcile/compose.js';
@@ -43,13 +46,18 @@ const round = (value: number, digits = 1): number => Number(value.toFixed(digits
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Heap bytes per entry of a Set of UUID-shaped subs: what a run keeps per listed user. */
+/**
+ * Heap bytes per entry of a Set of subs as the SDK hands them over (strings of a parsed JSON
+ * answer): what a run keeps per listed user.
+ */
 const bytesPerListedUser = (): number => {
   const count = 100_000;
   gc();
   const before = process.memoryUsage().heapUsed;
   const seen = new Set<string>();
-  for (let n = 0; n < count; n += 1) seen.add(crypto.randomUUID());
+  for (let n = 0; n < count; n += 1) {
+    seen.add((JSON.parse(`{"sub":"${crypto.randomUUID()}"}`) as { sub: string }).sub);
+  }
   gc();
   const bytes = (process.memoryUsage().heapUsed - before) / count;
   if (seen.size !== count) throw new Error('lost subs');
@@ -96,11 +104,26 @@ const instantRun = async (users: number) => {
     const used = process.cpuUsage(cpu);
     const peakRssMiB = rss.stop();
     const cpuUs = used.user + used.system;
+    // The SDK's share: the same ListUsers pages, nothing else.
+    const sdkCpu = process.cpuUsage();
+    let token: string | undefined;
+    do {
+      const page = await clients.cognito.send(
+        new ListUsersCommand({
+          UserPoolId: 'us-east-1_Bench',
+          Limit: 60,
+          ...(token ? { PaginationToken: token } : {}),
+        }),
+      );
+      token = page.PaginationToken;
+    } while (token);
+    const sdkUsed = process.cpuUsage(sdkCpu);
     return {
       users,
       counts: report.counts,
       repaired: report.repaired,
       cpuUsPerUser: round(cpuUs / users, 2),
+      listUsersSdkCpuUsPerUser: round((sdkUsed.user + sdkUsed.system) / users, 2),
       wallMs: Math.round(wallMs),
       baselineRssMiB: round(baselineRss / 1024 / 1024),
       peakRssMiB,
@@ -154,8 +177,8 @@ const motoRun = async (users: number) => {
 
 const users = argument('--users', 100_000);
 const motoUsers = argument('--moto-users', 20_000);
-const perUser = bytesPerListedUser();
 const instant = await instantRun(users);
+const perUser = bytesPerListedUser();
 const million = 1_000_000;
 // A million users run in 16 partitions (prefixLengthFor): one partition's subs at a time.
 const partitionUsers = million / 16;

@@ -63,17 +63,22 @@ describe('Function: runCli reconcile (moto Cognito, the local pipeline and engin
     let started = Date.now();
     users = await createCognitoUsers(cognito, stack.userPoolId, USERS);
     timings.createUsersMs = Date.now() - started;
-    await test.sql(
-      `INSERT INTO users (id, username, email, enabled, user_status, last_event_at, last_event_id)
-       SELECT id, username, email, true, status, '2026-01-01T00:00:00Z', 'seed'
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, username, email, status)`,
-      [
-        users.map((u) => u.sub),
-        users.map((u) => u.username),
-        users.map((u) => u.attributes.email),
-        users.map((u) => u.status),
-      ],
-    );
+    // Chunks: the tombstone trigger takes an advisory lock per sub, and one transaction's locks
+    // are bounded (max_locks_per_transaction).
+    for (let start = 0; start < users.length; start += 500) {
+      const chunk = users.slice(start, start + 500);
+      await test.sql(
+        `INSERT INTO users (id, username, email, enabled, user_status, last_event_at, last_event_id)
+         SELECT id, username, email, true, status, '2026-01-01T00:00:00Z', 'seed'
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, username, email, status)`,
+        [
+          chunk.map((u) => u.sub),
+          chunk.map((u) => u.username),
+          chunk.map((u) => u.attributes.email),
+          chunk.map((u) => u.status),
+        ],
+      );
+    }
 
     // Drift of every class, none of it through an event.
     started = Date.now();

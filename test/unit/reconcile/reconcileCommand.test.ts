@@ -118,6 +118,18 @@ describe('Function: runCli reconcile', () => {
     expect(mocks.published).toEqual([]);
   });
 
+  it('documents its flags and exit codes in --help', async () => {
+    // Act
+    const result = await run(['--help']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    for (const flag of ['--dry-run', '--max-deletes', '--rate', '--json', '--resume']) {
+      expect(result.stdout).toContain(flag);
+    }
+    expect(result.stdout).toMatch(/0 no drift, 4 drift found .*5 stopped at --max-deletes/);
+  });
+
   it('refuses to run without a pool or without Hasura, with exit 2', async () => {
     // Act
     const noPool = await run([]);
