@@ -29,6 +29,7 @@ import { startFakeHasura } from '../test/helpers/fakeHasuraServer.js';
 import {
   createCognitoUsers,
   FakeTable,
+  fakeUser,
   rowOf,
   usersTableResponder,
 } from '../test/helpers/reconcileWorld.js';
@@ -123,6 +124,14 @@ const instantRun = async (users: number) => {
       token = page.PaginationToken;
     } while (token);
     const sdkUsed = process.cpuUsage(sdkCpu);
+    // The users-table reads' share: one query of 60 subs per page, nothing else.
+    const readCpu = process.cpuUsage();
+    for (let start = 0; start < users; start += 60) {
+      const subs: string[] = [];
+      for (let n = start; n < Math.min(start + 60, users); n += 1) subs.push(fakeUser(n).sub);
+      await dependencies.table.rowsBySub(subs);
+    }
+    const readUsed = process.cpuUsage(readCpu);
     return {
       users,
       counts: report.counts,
@@ -130,6 +139,7 @@ const instantRun = async (users: number) => {
       cpuUsPerUser: round(cpuUs / users, 2),
       coldRunCpuUsPerUser: round((cold.user + cold.system) / users, 2),
       listUsersSdkCpuUsPerUser: round((sdkUsed.user + sdkUsed.system) / users, 2),
+      tableReadCpuUsPerUser: round((readUsed.user + readUsed.system) / users, 2),
       wallMs: Math.round(wallMs),
       baselineRssMiB: round(baselineRss / 1024 / 1024),
       peakRssMiB,
