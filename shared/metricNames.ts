@@ -13,10 +13,6 @@ export const MetricName = {
   InvalidTrigger: 'InvalidTrigger',
   /** user-sync: users written (inserted or updated). */
   UsersSynced: 'UsersSynced',
-  /** user-sync: rows written, per detail type of the written event (dimension `type`). */
-  EventsApplied: 'EventsApplied',
-  /** user-sync: events left unapplied by newest wins or a tombstone (dimension `type`). */
-  EventsSkipped: 'EventsSkipped',
   /** user-sync: users turned into tombstones (soft) or deleted (hard) by a `UserDeleted`. */
   UsersTombstoned: 'UsersTombstoned',
   /** user-sync: events older than the row already stored (newest wins). */
@@ -47,3 +43,15 @@ export const MetricName = {
 
 /** One of {@link MetricName}. */
 export type MetricNameValue = (typeof MetricName)[keyof typeof MetricName];
+
+/**
+ * user-sync, per detail type of the written event: rows written (`<type>Applied`, e.g.
+ * `UserUpdatedApplied`) and events left unapplied by newest wins or a tombstone
+ * (`<type>Skipped`). Names rather than a `type` dimension: a dimension needs a single-metric
+ * object per value, which Powertools builds and flushes at a cost per batch.
+ *
+ * @example
+ * detailTypeMetric('UserDeleted', 'Skipped'); // 'UserDeletedSkipped'
+ */
+export const detailTypeMetric = (type: string, outcome: 'Applied' | 'Skipped'): string =>
+  `${type}${outcome}`;

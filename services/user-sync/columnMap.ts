@@ -25,7 +25,7 @@ export const EVENT_FIELDS = [
  * Event fields every column map must map: the key, the ordering clock (`occurredAt`, `eventId`)
  * and the tombstone (`deletedAt`), without which a deleted user could come back.
  */
-export const REQUIRED_EVENT_FIELDS = ['sub', 'occurredAt', 'eventId', 'deletedAt'] as const;
+export const REQUIRED_EVENT_FIELDS = ['sub', 'eventId', 'occurredAt', 'deletedAt'] as const;
 
 /** The default event → column map; matches the `users` table of the `hasura/` project. */
 export const DEFAULT_COLUMN_MAP: Readonly<Record<string, string>> = {
@@ -89,10 +89,7 @@ export interface CompiledColumnMap {
   toRow(write: UserWrite): { readonly shape: RowShape; readonly row: UserRow };
 }
 
-/** A value absent from a row: the column keeps what is stored. */
-const ABSENT = Symbol('absent');
-
-type Getter = (write: UserWrite) => ColumnValue | typeof ABSENT;
+type Getter = (write: UserWrite) => ColumnValue;
 
 type EventField = (typeof EVENT_FIELDS)[number];
 
@@ -101,72 +98,96 @@ const isEventField = (path: string): path is EventField =>
 
 const { authenticated, signedUp, updated, deleted } = DETAIL_TYPES;
 
+/** A row variant: a detail type, and what its events of the batch carry. */
+interface Variant {
+  readonly type: DetailType;
+  /** A login carrying `status` (and `status` mapped). */
+  readonly status: boolean;
+  /** A state event with a riding login. */
+  readonly seen: boolean;
+}
+
+/** Reads a field of the event's detail (every type of the contract carries it). */
+const detailField =
+  (field: 'sub' | 'eventId' | 'userPoolId'): Getter =>
+  ({ event }) =>
+    event.detail[field];
+
+const CLEARED: Getter = () => null;
+
 /**
- * The getter of one event field. A deletion clears every column but the key, the ordering
- * clock and the tombstone; a field a type does not carry (`clientId` of a `UserUpdated`, the
- * `status` of an older login) is absent, so the stored value stays.
+ * The getter of one event field for one row variant, or `undefined` when rows of that variant
+ * leave the column out (the stored value stays): a field the type does not carry (`clientId` of
+ * a `UserUpdated`, the `status` of a login of an older trigger). A deletion clears every column
+ * but the key, the ordering clock and the tombstone. Specialized per variant, so building a row
+ * costs one call per column and no test of the type.
  */
-const getterFor = (path: string): Getter => {
-  const live =
-    (get: (write: UserWrite) => ColumnValue | typeof ABSENT): Getter =>
-    (write) =>
-      write.event.type === deleted ? null : get(write);
+const getterFor = (path: string, variant: Variant): Getter | undefined => {
+  const { type } = variant;
   if (path.startsWith('attributes.')) {
+    if (type === deleted) return CLEARED;
     const name = path.slice('attributes.'.length);
     // An attribute the user does not have is written as null, so the row mirrors Cognito.
-    return live(({ event }) =>
-      event.type === deleted ? null : (event.detail.attributes[name] ?? null),
-    );
+    return ({ event }) => (event.type === deleted ? null : (event.detail.attributes[name] ?? null));
   }
   // loadUserSyncConfig rejects unknown fields; a map built elsewhere must not write undefined.
   if (!isEventField(path)) throw new TypeError(`column map has an unknown event field "${path}"`);
+  if (path === 'sub' || path === 'eventId') return detailField(path);
+  if (path === 'occurredAt') return ({ event }) => occurredAtOf(event);
+  if (type === deleted) {
+    return path === 'deletedAt' ? ({ event }) => occurredAtOf(event) : CLEARED;
+  }
   switch (path) {
-    case 'sub':
-    case 'eventId':
-      return ({ event }) => event.detail[path];
-    case 'occurredAt':
-      return ({ event }) => occurredAtOf(event);
     case 'deletedAt':
-      return ({ event }) => (event.type === deleted ? event.detail.occurredAt : ABSENT);
+      return undefined;
     case 'userPoolId':
-      return live(({ event }) => event.detail.userPoolId);
+      return detailField(path);
     case 'username':
-      return live(({ event }) => (event.type === deleted ? null : event.detail.username));
+      return ({ event }) => (event.type === deleted ? null : event.detail.username);
     case 'clientId':
-      return live(({ event }) =>
-        event.type === authenticated || event.type === signedUp ? event.detail.clientId : ABSENT,
-      );
+      return type === authenticated || type === signedUp
+        ? ({ event }) =>
+            event.type === authenticated || event.type === signedUp ? event.detail.clientId : null
+        : undefined;
     case 'triggerSource':
-      return live(({ event }) =>
-        event.type === authenticated ? event.detail.triggerSource : ABSENT,
-      );
+      return type === authenticated
+        ? ({ event }) => (event.type === authenticated ? event.detail.triggerSource : null)
+        : undefined;
     case 'authenticatedAt':
-      return live(({ event, seen }) =>
-        event.type === authenticated
-          ? event.detail.authenticatedAt
-          : (seen?.authenticatedAt ?? ABSENT),
-      );
+      if (type === authenticated) return ({ event }) => occurredAtOf(event);
+      return variant.seen ? ({ seen }) => seen?.authenticatedAt ?? null : undefined;
     case 'enabled':
       // Cognito refuses a disabled user's sign-in: a login says the user is enabled.
-      return live(({ event }) =>
-        event.type === authenticated ? true : event.type === deleted ? null : event.detail.enabled,
-      );
-    case 'status':
-      return live(({ event }) =>
-        event.type === deleted
-          ? null
-          : event.type === authenticated
-            ? (event.detail.status ?? ABSENT)
-            : event.detail.status,
-      );
+      return type === authenticated
+        ? () => true
+        : ({ event }) =>
+            event.type === signedUp || event.type === updated ? event.detail.enabled : null;
+    default:
+      // status
+      if (type === authenticated && !variant.status) return undefined;
+      return ({ event }) => (event.type === deleted ? null : (event.detail.status ?? null));
   }
+};
+
+/** A compiled row variant: its shape and its getters. */
+interface Plan {
+  readonly shape: RowShape;
+  readonly getters: ReadonlyArray<readonly [string, Getter]>;
+}
+
+/** Index of a write's variant in the plan table: type, then its flags. */
+const TYPE_SLOTS: Readonly<Record<DetailType, number>> = {
+  [authenticated]: 0,
+  [signedUp]: 2,
+  [updated]: 4,
+  [deleted]: 6,
 };
 
 /**
  * Resolves a validated event → column map (see `loadUserSyncConfig`, which validates it) into
- * getters and row shapes, so building a row costs one loop and no string parsing per record.
- * Shapes are compiled on first use: a detail type, with or without a login's status, with or
- * without a riding login.
+ * specialized getters and row shapes, so building a row costs one loop and no string parsing
+ * per record. A variant (a detail type, with or without a login's status, with or without a
+ * riding login) is compiled on first use.
  */
 export const compileColumnMap = (map: Readonly<Record<string, string>>): CompiledColumnMap => {
   const entries = Object.entries(map);
@@ -178,29 +199,41 @@ export const compileColumnMap = (map: Readonly<Record<string, string>>): Compile
   const idColumn = columnOf('sub');
   const seenAtColumn = map.authenticatedAt;
   const statusMapped = map.status !== undefined;
-  const getters: Array<readonly [string, Getter]> = entries.map(
-    ([path, column]) => [column, getterFor(path)] as const,
-  );
-  const shapes = new Map<string, RowShape>();
-  const shapeOf = (write: UserWrite, row: UserRow): RowShape => {
-    const { event } = write;
-    const withStatus =
-      event.type === authenticated && statusMapped && event.detail.status !== undefined;
-    const withSeen = event.type !== authenticated && write.seen !== undefined;
-    const key = `${event.type}${withStatus ? '+status' : ''}${withSeen ? '+seen' : ''}`;
-    let shape = shapes.get(key);
-    if (shape === undefined) {
-      const columns = Object.keys(row);
-      shape = {
+  // Every path checked once, at compile time, whatever variants are used later.
+  for (const [path] of entries) getterFor(path, { type: authenticated, status: true, seen: false });
+  const plans: Plan[] = [];
+  const compile = (variant: Variant): Plan => {
+    const getters: Array<readonly [string, Getter]> = [];
+    for (const [path, column] of entries) {
+      const get = getterFor(path, variant);
+      if (get !== undefined) getters.push([column, get]);
+    }
+    const columns = getters.map(([column]) => column);
+    const key = `${variant.type}${variant.status ? '+status' : ''}${variant.seen ? '+seen' : ''}`;
+    return {
+      getters,
+      shape: {
         key,
-        type: event.type,
+        type: variant.type,
         columns,
         updateColumns: columns.filter((column) => column !== idColumn),
-        carriesSeenAt: seenAtColumn !== undefined && event.type !== deleted && seenAtColumn in row,
-      };
-      shapes.set(key, shape);
+        carriesSeenAt:
+          seenAtColumn !== undefined && columns.includes(seenAtColumn) && variant.type !== deleted,
+      },
+    };
+  };
+  const planOf = (write: UserWrite): Plan => {
+    const { event } = write;
+    const status =
+      event.type === authenticated && statusMapped && event.detail.status !== undefined;
+    const seen = event.type !== authenticated && event.type !== deleted && write.seen !== undefined;
+    const slot = TYPE_SLOTS[event.type] + (status || seen ? 1 : 0);
+    let plan = plans[slot];
+    if (plan === undefined) {
+      plan = compile({ type: event.type, status, seen });
+      plans[slot] = plan;
     }
-    return shape;
+    return plan;
   };
   return {
     idColumn,
@@ -210,15 +243,10 @@ export const compileColumnMap = (map: Readonly<Record<string, string>>): Compile
     seenAtColumn,
     columns: entries.map(([, column]) => column),
     toRow(write) {
+      const { shape, getters } = planOf(write);
       const row: UserRow = {};
-      for (const [column, get] of getters) {
-        const value = get(write);
-        if (value !== ABSENT) row[column] = value;
-      }
-      return { shape: shapeOf(write, row), row };
+      for (const [column, get] of getters) row[column] = get(write);
+      return { shape, row };
     },
   };
 };
-
-/** The detail types in the order their fields are written in one request. */
-export const WRITE_ORDER: readonly DetailType[] = [authenticated, signedUp, updated, deleted];

@@ -23,7 +23,8 @@ import { DEFAULT_COLUMN_MAP, EVENT_FIELDS, REQUIRED_EVENT_FIELDS } from './colum
  * - `guard`: one multi-row `insert_<table>` with `on_conflict`; the `users_newest_wins`
  *   trigger of the `hasura/` migration skips older events (fastest, needs the trigger);
  * - `where`: one request of aliased `insert_<table>_one`, each with an `on_conflict.where`
- *   comparing the stored (last_seen_at, last_event_id) with the event (no trigger needed).
+ *   comparing the stored (last_event_at, last_event_id) with the event, plus an update raising
+ *   last_seen_at (no trigger needed; soft deletion only).
  */
 export type SyncWriteMode = 'guard' | 'where';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DETAIL_TYPES, occurredAtOf } from '../../shared/events/syncEvent.js';
 import type { HasuraClient } from '../../shared/hasuraClient/createHasuraClient.js';
 import type { HasuraFailureClass } from '../../shared/hasuraClient/HasuraRequestError.js';
-import { MetricName } from '../../shared/metricNames.js';
+import { detailTypeMetric, MetricName } from '../../shared/metricNames.js';
 import type { ServiceLogger, ServiceMetrics } from '../../shared/observabilityPorts.js';
 import type { UserSyncConfig } from './config.js';
 import { createUserUpsert } from './createUserUpsert.js';
@@ -133,12 +133,10 @@ export const createUserSyncHandler = (deps: UserSyncDependencies): UserSyncHandl
     metrics.addMetric(MetricName.UsersSynced, MetricUnit.Count, outcome.written);
     metrics.addMetric(MetricName.StaleEventsSkipped, MetricUnit.Count, outcome.skipped);
     metrics.addMetric(MetricName.HasuraRequests, MetricUnit.Count, outcome.requests);
-    // Per detail type (names of their own, so totals by name never count a row twice).
+    // Per detail type, under names of their own (see detailTypeMetric).
     for (const [type, counts] of outcome.byType) {
-      const single = metrics.singleMetric();
-      single.addDimension('type', type);
-      single.addMetric(MetricName.EventsApplied, MetricUnit.Count, counts.written);
-      single.addMetric(MetricName.EventsSkipped, MetricUnit.Count, counts.skipped);
+      metrics.addMetric(detailTypeMetric(type, 'Applied'), MetricUnit.Count, counts.written);
+      metrics.addMetric(detailTypeMetric(type, 'Skipped'), MetricUnit.Count, counts.skipped);
     }
     const tombstoned = outcome.byType.get(DETAIL_TYPES.deleted)?.written ?? 0;
     if (tombstoned > 0) metrics.addMetric(MetricName.UsersTombstoned, MetricUnit.Count, tombstoned);

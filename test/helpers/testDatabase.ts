@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { type HasuraEngine, startHasuraEngine } from '../../engine/src/server.js';
 
 /** Where a test file's tables live: PGlite's `public`, or a schema of its own on PostgreSQL. */
 export interface TestDatabase {
@@ -32,6 +33,32 @@ export const testDatabase = (name: string): TestDatabase => {
       } finally {
         await client.end();
       }
+    },
+  };
+};
+
+/**
+ * Starts the Hasura-compatible engine with the `hasura/` project for a test file, on its
+ * {@link testDatabase} (the schema dropped first); `stop` stops it and drops the schema.
+ *
+ * @param name - short name of the test file, part of the schema name.
+ */
+export const startTestEngine = async (
+  name: string,
+  adminSecret: string,
+): Promise<{ engine: HasuraEngine; stop(): Promise<void> }> => {
+  const { databaseUrl, schema, drop } = testDatabase(name);
+  await drop();
+  const engine = await startHasuraEngine({
+    adminSecret,
+    schema,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+  });
+  return {
+    engine,
+    async stop() {
+      await engine.stop();
+      await drop();
     },
   };
 };

@@ -144,7 +144,11 @@ describe('Function: loadUserSyncConfig', () => {
     [{ HASURA_ADMIN_SECRET: '' }, 'HASURA_ADMIN_SECRET', /HASURA_ADMIN_SECRET_ARN/],
     [{ HASURA_ADMIN_SECRET_ARN: 'hasura-admin' }, 'HASURA_ADMIN_SECRET_ARN', /ARN/],
     [{ USERS_TABLE: 'public.users' }, 'USERS_TABLE', /GraphQL name/],
-    [{ USERS_COLUMN_MAP: '{"sub":"id"}' }, 'USERS_COLUMN_MAP', /must map "occurredAt"/],
+    [
+      { USERS_COLUMN_MAP: '{"sub":"id","eventId":"e"}' },
+      'USERS_COLUMN_MAP',
+      /must map "occurredAt"/,
+    ],
     [
       // A map written before the lifecycle events: no tombstone column.
       {

@@ -175,8 +175,8 @@ describe('Function: createUserSyncHandler', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(metrics.sum('UsersSynced')).toBe(6);
     expect(metrics.sum('StaleEventsSkipped')).toBe(4);
-    expect(metrics.sum('EventsApplied', { type: 'UserAuthenticated' })).toBe(6);
-    expect(metrics.sum('EventsSkipped', { type: 'UserAuthenticated' })).toBe(4);
+    expect(metrics.sum('UserAuthenticatedApplied')).toBe(6);
+    expect(metrics.sum('UserAuthenticatedSkipped')).toBe(4);
   });
 
   it('writes one request of aliased insert_users_one with a conflict filter in where mode', async () => {
@@ -317,7 +317,7 @@ describe('Function: createUserSyncHandler', () => {
     expect(metrics.sum('UsersSynced')).toBe(4);
     expect(metrics.sum('UsersTombstoned')).toBe(1);
     for (const type of Object.values(DETAIL_TYPES)) {
-      expect({ type, applied: metrics.sum('EventsApplied', { type }) }).toEqual({
+      expect({ type, applied: metrics.sum(`${type}Applied`) }).toEqual({
         type,
         applied: 1,
       });
@@ -361,6 +361,6 @@ describe('Function: createUserSyncHandler', () => {
     // Assess
     expect(result.batchItemFailures).toEqual([]);
     expect(metrics.sum('UsersTombstoned')).toBe(0);
-    expect(metrics.sum('EventsSkipped', { type: 'UserDeleted' })).toBe(1);
+    expect(metrics.sum('UserDeletedSkipped')).toBe(1);
   });
 });

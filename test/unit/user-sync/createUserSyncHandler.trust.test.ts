@@ -1,9 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
+import { DETAIL_TYPES } from '../../../shared/events/syncEvent.js';
 import {
+  deletedDetail,
   envelopeBody,
   rawEnvelopeFixture,
+  signedUpDetail,
   sqsEvent,
   sqsRecord,
+  syncEventBody,
+  updatedDetail,
   userDetail,
 } from '../../fixtures/sqs/sqsFactories.js';
 import { type FakeHasura, objectsOf, requestAt } from '../../helpers/fakeHasuraServer.js';
@@ -135,5 +140,60 @@ describe('Function: createUserSyncHandler (which events it applies)', () => {
         /authenticatedAt lies \d+ ms in the future, more than SYNC_MAX_CLOCK_SKEW_MS/,
       ),
     ]);
+  });
+
+  it('refuses lifecycle events of another pool, another source or dated in the future, each named by type, and writes their siblings', async () => {
+    // Prepare
+    const { sync, logger } = consumerFor(fake);
+    const future = new Date(Date.now() + 60_000).toISOString();
+    const records = [
+      sqsRecord(
+        syncEventBody({
+          type: DETAIL_TYPES.signedUp,
+          detail: signedUpDetail({ sub: 'sub-pool', userPoolId: 'eu-west-1_OtherPool9' }),
+        }),
+        'pool',
+      ),
+      sqsRecord(
+        JSON.stringify({
+          ...JSON.parse(
+            syncEventBody({
+              type: DETAIL_TYPES.deleted,
+              detail: deletedDetail({ sub: 'sub-src' }),
+            }),
+          ),
+          source: 'attacker.example',
+        }),
+        'source',
+      ),
+      sqsRecord(
+        syncEventBody({
+          type: DETAIL_TYPES.updated,
+          detail: updatedDetail({ sub: 'sub-future', occurredAt: future }),
+        }),
+        'future',
+      ),
+      login('real'),
+    ];
+
+    // Act
+    const result = await sync(sqsEvent(records), lambdaContext(30_000));
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([
+      { itemIdentifier: 'pool' },
+      { itemIdentifier: 'source' },
+      { itemIdentifier: 'future' },
+    ]);
+    expect(writtenIds(fake)).toEqual(['sub-real']);
+    expect(rejectionReasons(logger.lines)).toEqual([
+      expect.stringMatching(
+        /^UserSignedUp: detail\.userPoolId "eu-west-1_OtherPool9" is not listed/,
+      ),
+      expect.stringMatching(/^UserDeleted: source "attacker\.example" is not the configured/),
+      expect.stringMatching(/^UserUpdated: detail\.occurredAt lies \d+ ms in the future/),
+    ]);
+    // Reasons never carry attribute values.
+    expect(JSON.stringify(logger.lines)).not.toContain('alice@example');
   });
 });
