@@ -15,7 +15,10 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  ListUsersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { startMotoServer } from '../local/motoServer.js';
 import { composeReconcile } from '../services/reconcile/compose.js';
@@ -26,6 +29,7 @@ import { startFakeHasura } from '../test/helpers/fakeHasuraServer.js';
 import {
   createCognitoUsers,
   FakeTable,
+  fakeUser,
   rowOf,
   usersTableResponder,
 } from '../test/helpers/reconcileWorld.js';
@@ -43,13 +47,18 @@ const round = (value: number, digits = 1): number => Number(value.toFixed(digits
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Heap bytes per entry of a Set of UUID-shaped subs: what a run keeps per listed user. */
+/**
+ * Heap bytes per entry of a Set of subs as the SDK hands them over (strings of a parsed JSON
+ * answer): what a run keeps per listed user.
+ */
 const bytesPerListedUser = (): number => {
   const count = 100_000;
   gc();
   const before = process.memoryUsage().heapUsed;
   const seen = new Set<string>();
-  for (let n = 0; n < count; n += 1) seen.add(crypto.randomUUID());
+  for (let n = 0; n < count; n += 1) {
+    seen.add((JSON.parse(`{"sub":"${crypto.randomUUID()}"}`) as { sub: string }).sub);
+  }
   gc();
   const bytes = (process.memoryUsage().heapUsed - before) / count;
   if (seen.size !== count) throw new Error('lost subs');
@@ -88,7 +97,12 @@ const instantRun = async (users: number) => {
     });
     gc();
     const baselineRss = process.memoryUsage.rss();
-    const rss = sampleRss(10);
+    const rss = sampleRss(50);
+    // First run: cold (the SDK loads its protocol code and V8 compiles on first use).
+    const coldCpu = process.cpuUsage();
+    await reconcilePool(dependencies, settings, { prefixLength: 0 });
+    const cold = process.cpuUsage(coldCpu);
+    // Second run: warm, what each further user costs.
     const cpu = process.cpuUsage();
     const started = performance.now();
     const report = await reconcilePool(dependencies, settings, { prefixLength: 0 });
@@ -96,11 +110,36 @@ const instantRun = async (users: number) => {
     const used = process.cpuUsage(cpu);
     const peakRssMiB = rss.stop();
     const cpuUs = used.user + used.system;
+    // The SDK's share: the same ListUsers pages, nothing else.
+    const sdkCpu = process.cpuUsage();
+    let token: string | undefined;
+    do {
+      const page = await clients.cognito.send(
+        new ListUsersCommand({
+          UserPoolId: 'us-east-1_Bench',
+          Limit: 60,
+          ...(token ? { PaginationToken: token } : {}),
+        }),
+      );
+      token = page.PaginationToken;
+    } while (token);
+    const sdkUsed = process.cpuUsage(sdkCpu);
+    // The users-table reads' share: one query of 60 subs per page, nothing else.
+    const readCpu = process.cpuUsage();
+    for (let start = 0; start < users; start += 60) {
+      const subs: string[] = [];
+      for (let n = start; n < Math.min(start + 60, users); n += 1) subs.push(fakeUser(n).sub);
+      await dependencies.table.rowsBySub(subs);
+    }
+    const readUsed = process.cpuUsage(readCpu);
     return {
       users,
       counts: report.counts,
       repaired: report.repaired,
       cpuUsPerUser: round(cpuUs / users, 2),
+      coldRunCpuUsPerUser: round((cold.user + cold.system) / users, 2),
+      listUsersSdkCpuUsPerUser: round((sdkUsed.user + sdkUsed.system) / users, 2),
+      tableReadCpuUsPerUser: round((readUsed.user + readUsed.system) / users, 2),
       wallMs: Math.round(wallMs),
       baselineRssMiB: round(baselineRss / 1024 / 1024),
       peakRssMiB,
@@ -154,8 +193,8 @@ const motoRun = async (users: number) => {
 
 const users = argument('--users', 100_000);
 const motoUsers = argument('--moto-users', 20_000);
-const perUser = bytesPerListedUser();
 const instant = await instantRun(users);
+const perUser = bytesPerListedUser();
 const million = 1_000_000;
 // A million users run in 16 partitions (prefixLengthFor): one partition's subs at a time.
 const partitionUsers = million / 16;

@@ -69,7 +69,7 @@ export const fileCheckpoint = (
       command: 'reconcile',
       userPoolId: run.userPoolId,
       maxDeletes: run.maxDeletes,
-      state: { ...state, tally: state.tally },
+      state,
       updatedAt: new Date().toISOString(),
     };
     const temporary = `${path}.${process.pid}.tmp`;

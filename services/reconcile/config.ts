@@ -61,7 +61,7 @@ export const columnsFromMap = (map: Readonly<Record<string, string>>): Reconcile
     attributes,
     enabled: map.enabled ?? d.enabled,
     status: map.status ?? d.status,
-    deletedAt: d.deletedAt,
+    deletedAt: map.deletedAt ?? d.deletedAt,
     lastEventAt: map.occurredAt ?? d.lastEventAt,
   };
 };

@@ -153,6 +153,8 @@ export const listPartition = async (
 ): Promise<boolean> => {
   const now = dependencies.now ?? (() => new Date());
   const filter = partitionFilter(prefix);
+  // Only what is compared and published: smaller answers, less to parse per user.
+  const attributesToGet = ['sub', ...settings.attributes.filter((name) => name !== 'sub')];
   while (!cursor.listed) {
     if (options.signal?.aborted) return false;
     await dependencies.limiter.take();
@@ -161,6 +163,7 @@ export const listPartition = async (
       new ListUsersCommand({
         UserPoolId: settings.userPoolId,
         Limit: settings.pageSize ?? 60,
+        AttributesToGet: attributesToGet,
         ...(filter ? { Filter: filter } : {}),
         ...(cursor.paginationToken ? { PaginationToken: cursor.paginationToken } : {}),
       }),

@@ -1,7 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  ListUsersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -32,7 +35,11 @@ describe('Function: runCli reconcile', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  const run = async (args: string[], env: Record<string, string> = {}) => {
+  const run = async (
+    args: string[],
+    env: Record<string, string> = {},
+    signal = new AbortController().signal,
+  ) => {
     let stdout = '';
     let stderr = '';
     const sink = (append: (chunk: string) => void) => ({
@@ -53,7 +60,8 @@ describe('Function: runCli reconcile', () => {
       stderr: sink((chunk) => {
         stderr += chunk;
       }),
-      signal: new AbortController().signal,
+      signal,
+      abortedBy: () => (signal.aborted ? 'SIGINT' : undefined),
       clients,
     });
     return { code, stdout, stderr };
@@ -116,6 +124,55 @@ describe('Function: runCli reconcile', () => {
     expect(result.code).toBe(5);
     expect(result.stdout).toContain('STOPPED: 3 orphaned row(s) exceed --max-deletes 2');
     expect(mocks.published).toEqual([]);
+  });
+
+  it('resumes after Ctrl-C from its checkpoint, missing no user and repairing each once', async () => {
+    // Prepare: 300 users (5 pages), 12 without a row; Ctrl-C while the 3rd page is read.
+    for (let n = 0; n < 300; n += 1) {
+      mocks.pool.add(fakeUser(n));
+      if (n % 25 !== 0) mocks.table.put(rowOf(fakeUser(n)));
+    }
+    mocks.table.put(rowOf(fakeUser(0, 'gone')));
+    const controller = new AbortController();
+    let calls = 0;
+    mocks.cognitoMock.on(ListUsersCommand).callsFake((input) => {
+      calls += 1;
+      if (calls === 3) controller.abort();
+      return mocks.pool.listUsers(input);
+    });
+
+    // Act
+    const interrupted = await run(
+      ['--user-pool-id', MOCK_POOL_ID, '--json', '-q'],
+      {},
+      controller.signal,
+    );
+    const resumed = await run(['--user-pool-id', MOCK_POOL_ID, '--json', '-q', '--resume']);
+
+    // Assess
+    expect(interrupted.code).toBe(130);
+    expect(JSON.parse(interrupted.stdout)).toMatchObject({ interrupted: true, pages: 3 });
+    expect(resumed.code).toBe(4);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({
+      counts: { inStep: 288, missing: 12, stale: 0, orphaned: 1 },
+      pages: 5,
+      deleted: 1,
+      complete: true,
+    });
+    const updated = mocks.published.filter((e) => e.DetailType === 'UserUpdated');
+    expect(updated).toHaveLength(12);
+  });
+
+  it('documents its flags and exit codes in --help', async () => {
+    // Act
+    const result = await run(['--help']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    for (const flag of ['--dry-run', '--max-deletes', '--rate', '--json', '--resume']) {
+      expect(result.stdout).toContain(flag);
+    }
+    expect(result.stdout).toMatch(/0 no drift, 4 drift found .*5 stopped at --max-deletes/);
   });
 
   it('refuses to run without a pool or without Hasura, with exit 2', async () => {

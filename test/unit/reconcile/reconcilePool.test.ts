@@ -55,6 +55,10 @@ describe('Function: reconcilePool', () => {
     expect(report.counts).toEqual({ inStep: 300 - 3 - 4 - 2, missing: 5, stale: 4, orphaned: 2 });
     expect(report).toMatchObject({ complete: true, drift: true, deleted: 2, repaired: 11 });
     expect(report.staleFields).toEqual({ email: 2, status: 1, enabled: 1 });
+    expect(cognitoMock.commandCalls(ListUsersCommand)[0]?.args[0].input).toMatchObject({
+      Limit: 60,
+      AttributesToGet: ['sub', 'email'],
+    });
     const updated = mocks.published.filter((e) => e.DetailType === 'UserUpdated');
     const deleted = mocks.published.filter((e) => e.DetailType === 'UserDeleted');
     const subsOf = (entries: PutEventsRequestEntry[]) =>
