@@ -15,6 +15,7 @@ export const ServiceName = {
   PreTokenGeneration: 'pre-token-generation',
   PostConfirmation: 'post-confirmation',
   UserLifecycle: 'user-lifecycle',
+  Reconcile: 'reconcile',
 } as const;
 
 /** The lifecycle path to watch: its queue and the function that reads it. */

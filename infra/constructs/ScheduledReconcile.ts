@@ -23,6 +23,7 @@ import { DEFAULT_MAX_DELETES, DEFAULT_RECONCILE_RATE } from '../../services/reco
 import { subPrefixes } from '../../services/reconcile/partitions.js';
 import { MetricName } from '../../shared/metricNames.js';
 import { pipeline } from '../../shared/pipeline.js';
+import { ServiceName } from './PipelineMonitoring.js';
 import { SyncFunction } from './SyncFunction.js';
 
 /** Properties of {@link ScheduledReconcile}. */
@@ -145,7 +146,7 @@ export class ScheduledReconcile extends Construct {
 
     this.function = new SyncFunction(this, 'Function', {
       entry: 'services/reconcile/handler.ts',
-      serviceName: 'reconcile',
+      serviceName: ServiceName.Reconcile,
       description: 'Reconciles a partition of the Cognito pool with the users table',
       timeout: Duration.minutes(15),
       memorySize: 512,
@@ -213,7 +214,10 @@ export class ScheduledReconcile extends Construct {
     };
     if (props.alarmTopic) {
       const action = new actions.SnsAction(props.alarmTopic);
-      for (const alarm of Object.values(this.alarms)) alarm.addAlarmAction(action);
+      for (const alarm of Object.values(this.alarms)) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import { LoginEventBus } from '../constructs/LoginEventBus.js';
 import { LoginEventSubscriber } from '../constructs/LoginEventSubscriber.js';
 import { ManagementEventsTrail } from '../constructs/ManagementEventsTrail.js';
 import { PipelineMonitoring, ServiceName } from '../constructs/PipelineMonitoring.js';
+import { ScheduledReconcile } from '../constructs/ScheduledReconcile.js';
 import { SyncFunction, type SyncFunctionProps } from '../constructs/SyncFunction.js';
 import { UserLifecycleHints } from '../constructs/UserLifecycleHints.js';
 import { UserPoolTriggers } from '../constructs/UserPoolTriggers.js';
@@ -59,6 +60,8 @@ export class CognitoHasuraSyncStack extends Stack {
   public readonly userLifecycle: SyncFunction;
   /** The trail of management events, when `createTrail` is set. */
   public readonly trail: ManagementEventsTrail | undefined;
+  /** The scheduled reconcile, unless `reconcile: false`. */
+  public readonly reconcile: ScheduledReconcile | undefined;
   /** The pre-token-generation trigger. */
   public readonly preTokenGeneration: SyncFunction;
   /** The user pool (created, or imported by id). */
@@ -118,6 +121,7 @@ export class CognitoHasuraSyncStack extends Stack {
 
     this.hasuraAdminSecret = this.adminSecret(props.hasuraAdminSecretArn);
 
+    const hasuraGraphqlEndpoint = props.hasuraGraphqlEndpoint ?? this.endpointParameter();
     this.consumer = new SyncFunction(this, 'UserSync', {
       ...common,
       entry: 'services/user-sync/handler.ts',
@@ -127,7 +131,7 @@ export class CognitoHasuraSyncStack extends Stack {
       memorySize: pipeline.consumer.memoryMiB,
       nodeOptions: CONSUMER_NODE_OPTIONS,
       environment: {
-        HASURA_GRAPHQL_ENDPOINT: props.hasuraGraphqlEndpoint ?? this.endpointParameter(),
+        HASURA_GRAPHQL_ENDPOINT: hasuraGraphqlEndpoint,
         HASURA_ADMIN_SECRET_ARN: this.hasuraAdminSecret.secretArn,
         ...userSyncSettings(props),
       },
@@ -213,12 +217,32 @@ export class CognitoHasuraSyncStack extends Stack {
           })
         : undefined;
 
+    this.reconcile =
+      props.reconcile === false
+        ? undefined
+        : new ScheduledReconcile(this, 'Reconcile', {
+            userPool: this.userPool,
+            eventBus: this.loginEvents.eventBus,
+            hasuraGraphqlEndpoint,
+            hasuraAdminSecret: this.hasuraAdminSecret,
+            eventSource: source,
+            ...(props.publishedAttributes === undefined
+              ? {}
+              : { publishedAttributes: props.publishedAttributes }),
+            ...(props.usersColumnMap === undefined
+              ? {}
+              : { usersColumnMap: JSON.stringify(props.usersColumnMap) }),
+            ...(props.alarmTopic === undefined ? {} : { alarmTopic: props.alarmTopic }),
+            ...(props.reconcile ?? {}),
+          });
+
     // Only the publishers named here may put user events on the bus or messages on the sync
     // queue: any other principal of the account that holds PutEvents or SendMessage is denied.
     const triggerRoles = [roleArnOf(this.postAuthentication), roleArnOf(this.postConfirmation)];
     this.loginEvents.restrictPublishers([
       ...triggerRoles,
       roleArnOf(this.userLifecycle),
+      ...(this.reconcile === undefined ? [] : [roleArnOf(this.reconcile.function)]),
       ...(props.publisherRoleArns ?? []),
     ]);
     this.sync.restrictSenders([...triggerRoles, ...(props.dlqReplayRoleArns ?? [])]);

@@ -4,6 +4,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { ClaimsFormat, TokenKind } from '../../services/pre-token-generation/config.js';
 import type { SyncDeleteMode, SyncWriteMode } from '../../services/user-sync/config.js';
 import type { ServiceLogLevel } from '../../shared/observability.js';
+import type { ScheduledReconcileProps } from '../constructs/ScheduledReconcile.js';
 
 /** Version of the pre-token-generation event Cognito sends. */
 export type PreTokenGenerationVersion = 'V1' | 'V2';
@@ -124,6 +125,25 @@ export interface CognitoHasuraSyncStackProps extends StackProps {
    * @default Duration.days(90)
    */
   readonly trailLogRetention?: Duration;
+  /**
+   * The scheduled reconcile of the pool with the users table (EventBridge Scheduler → Step
+   * Functions → the `reconcile` function, docs/reconcile.md): `false` leaves it out of the
+   * stack; an object sets its schedule and guards.
+   * @default - daily, repairing, at most 10 deletions a run (`ScheduledReconcile`'s defaults)
+   */
+  readonly reconcile?:
+    | false
+    | Pick<
+        ScheduledReconcileProps,
+        | 'schedule'
+        | 'enabled'
+        | 'dryRun'
+        | 'maxDeletes'
+        | 'callsPerSecond'
+        | 'partitionDepth'
+        | 'maxConcurrency'
+        | 'driftAlarmThreshold'
+      >;
   /**
    * Hasura table the consumer writes (`USERS_TABLE`).
    * @default - the consumer's default (`users`)

@@ -18,6 +18,7 @@ const HANDLER_ENV = {
   HASURA_GRAPHQL_ENDPOINT: HASURA_ENDPOINT,
   HASURA_ADMIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hasura-AbC123',
   USER_POOL_IDS: 'eu-west-1_AbCdEf123',
+  USER_POOL_ID: 'eu-west-1_AbCdEf123',
 };
 
 describe('Class: SyncFunction (bundled by the local esbuild)', () => {

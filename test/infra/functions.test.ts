@@ -93,17 +93,19 @@ describe('Class: CognitoHasuraSyncStack (functions)', () => {
     });
   });
 
-  it('lets only the consumer read the Hasura admin secret', () => {
+  it('lets only the consumer and the scheduled reconcile read the Hasura admin secret', () => {
     // Act
     const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy).includes('secretsmanager:GetSecretValue'),
     );
 
     // Assess
-    expect(readers).toHaveLength(1);
-    expect(actionsOf(statementsOfFunction(template, consumerId))).toContain(
-      'secretsmanager:GetSecretValue',
-    );
+    expect(readers).toHaveLength(2);
+    for (const reader of [consumerId, functionIdOf(template, ServiceName.Reconcile)]) {
+      expect(actionsOf(statementsOfFunction(template, reader))).toContain(
+        'secretsmanager:GetSecretValue',
+      );
+    }
   });
 
   const triggers = [

@@ -151,8 +151,9 @@ describe('Class: PipelineMonitoring (in CognitoHasuraSyncStack)', () => {
 
     // Assess
     const alarms = Object.values(withTopic.findResources('AWS::CloudWatch::Alarm'));
-    // 4 DLQs, 2 oldest-message ages, 2 lost-event counts, 2 function error counts.
-    expect(alarms).toHaveLength(10);
+    // 4 DLQs, 2 oldest-message ages, 2 lost-event counts, 2 function error counts, and the
+    // scheduled reconcile's drift and failed runs.
+    expect(alarms).toHaveLength(12);
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({
         Properties: { AlarmActions: [topicArn], OKActions: [topicArn] },

@@ -120,6 +120,7 @@ describe('Class: CognitoHasuraSyncStack (who may publish, what the consumer acce
               roleArnOf(template, postAuthId),
               roleArnOf(template, postConfirmationId),
               roleArnOf(template, lifecycleId),
+              roleArnOf(template, functionIdOf(template, ServiceName.Reconcile)),
               BACKFILL_ROLE,
             ],
           },
