@@ -1,9 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { consoleReconcile } from '../cli/console/consoleReconcile.js';
 import { type RunningConsole, startConsole } from '../cli/console/consoleServer.js';
 import { fileReasonLog, LOCAL_REASON_LOG } from '../cli/console/deadLetterReasons.js';
 import { createLocalSeriesSampler, LOCAL_SERIES_FILE } from '../cli/console/pipelineSeries.js';
 import type { WatchedQueue } from '../cli/console/pipelineView.js';
+import { localCredentials } from '../cli/localCredentials.js';
+import { pipeline } from '../shared/pipeline.js';
 import type { LocalStack } from './stack.js';
 
 /** The local stack's queues as the console watches them. */
@@ -49,7 +53,24 @@ export const serveLocalConsole = async (stack: LocalStack, port = 0): Promise<Lo
   mkdirSync(dirname(LOCAL_SERIES_FILE), { recursive: true });
   const writer = setInterval(() => writeFileSync(LOCAL_SERIES_FILE, sampler.toJson()), 5000);
   writer.unref();
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint: stack.awsEndpoint,
+    region: stack.region,
+    ...localCredentials(process.env),
+  });
   const running = await startConsole({
+    reconcile: consoleReconcile({
+      env: {
+        ...process.env,
+        HASURA_GRAPHQL_ENDPOINT: stack.hasura.graphqlUrl,
+        HASURA_ADMIN_SECRET: stack.hasura.adminSecret,
+        HASURA_ADMIN_SECRET_ARN: undefined,
+      },
+      cognito,
+      eventBridge: stack.aws.eventBridge,
+      userPoolId: stack.userPoolId,
+      target: { eventBusName: stack.provisioned.eventBusName, source: pipeline.eventSource },
+    }),
     sqs: stack.aws.sqs,
     queues: localWatchedQueues(stack),
     series: sampler,
@@ -63,6 +84,7 @@ export const serveLocalConsole = async (stack: LocalStack, port = 0): Promise<Lo
       clearInterval(writer);
       sampler.stop();
       await running.close();
+      cognito.destroy();
     },
   };
 };

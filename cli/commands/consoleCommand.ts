@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { Command } from 'commander';
+import { pipeline } from '../../shared/pipeline.js';
+import { consoleReconcile } from '../console/consoleReconcile.js';
 import { startConsole } from '../console/consoleServer.js';
 import {
   consoleSources,
@@ -16,6 +18,7 @@ interface ConsoleFlags extends CommonOptions {
   readonly open?: boolean;
   readonly readOnly?: boolean;
   readonly logGroups?: string[];
+  readonly userPoolId?: string;
 }
 
 /** Opens a URL in the desktop's browser, when there is one; failing to is not an error. */
@@ -38,6 +41,10 @@ export const consoleCommand = (context: CliContext): Command =>
       .option('--open', 'open the page in the default browser')
       .option('--read-only', 'hide and refuse every action')
       .option(
+        '--user-pool-id <id>',
+        'the pool the reconcile action diffs (default: USER_POOL_ID; with HASURA_GRAPHQL_ENDPOINT and the admin secret set, the console offers reconcile)',
+      )
+      .option(
         '--log-groups <names>',
         "deployed stack: the consumers' CloudWatch log groups to find dead-letter reasons in (comma-separated)",
         list,
@@ -52,6 +59,20 @@ export const consoleCommand = (context: CliContext): Command =>
       const endpoint = context.endpoint();
       const local = endpoint !== undefined && isLoopbackEndpoint(endpoint);
       const queues = await resolveWatchedQueues(sqs, DEFAULT_CONSOLE_QUEUES);
+      const userPoolId = flags.userPoolId ?? context.env.USER_POOL_ID;
+      const reconcile =
+        userPoolId !== undefined && context.env.HASURA_GRAPHQL_ENDPOINT !== undefined
+          ? consoleReconcile({
+              env: context.env,
+              cognito: context.clients().cognito,
+              eventBridge: context.clients().eventBridge,
+              userPoolId,
+              target: {
+                eventBusName: context.env.EVENT_BUS_NAME ?? pipeline.eventBusName,
+                source: context.env.EVENT_SOURCE ?? pipeline.eventSource,
+              },
+            })
+          : undefined;
       const running = await startConsole({
         sqs,
         queues,
@@ -62,6 +83,7 @@ export const consoleCommand = (context: CliContext): Command =>
         }),
         target: endpoint ?? AWS_DEFAULT_ENDPOINT,
         readOnly: flags.readOnly ?? false,
+        ...(reconcile === undefined ? {} : { reconcile }),
         ...(flags.port ? { port: flags.port } : {}),
       });
       context.stderr.write(`console: ${running.url}\n(Ctrl-C to stop)\n`);
