@@ -162,4 +162,18 @@ describe('Function: users_newest_wins per register, tombstones (migration 179703
     expect(rows).toEqual([]);
     expect(await engine.sql('SELECT id FROM user_tombstones')).toEqual([]);
   });
+
+  it("lets the application insert 20,000 users in one statement (the tombstone guard's locks are bounded)", async () => {
+    // Act
+    const inserted = await engine.sql<{ n: number }>(
+      `WITH added AS (
+         INSERT INTO users (id, username, last_event_at, last_event_id)
+         SELECT 'bulk-' || i, 'bulk-' || i, now(), '' FROM generate_series(1, 20000) AS i
+         RETURNING 1
+       ) SELECT count(*)::int AS n FROM added`,
+    );
+
+    // Assess
+    expect(inserted[0]?.n).toBe(20_000);
+  });
 });

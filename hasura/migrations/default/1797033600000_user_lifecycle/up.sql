@@ -139,13 +139,16 @@ CREATE TABLE user_tombstones (
 COMMENT ON TABLE user_tombstones IS
   'subs of hard-deleted users: their users row is deleted and no insert brings it back. Purge after the horizon: DELETE FROM user_tombstones WHERE deleted_at < now() - interval ''90 days''';
 
--- Both triggers below serialize on the same per-sub advisory lock (class 0x75736572, "user"),
--- so a deletion and a concurrent insert of the same sub cannot both miss each other.
+-- Both triggers below serialize on the same advisory lock (class 0x75736572, "user") of the
+-- sub's bucket (one of 256), so a deletion and a concurrent insert of the same sub cannot both
+-- miss each other. Buckets, not one lock per sub: a transaction then holds at most 256 of these
+-- locks, so a bulk INSERT of many users stays within the server's lock table
+-- (max_locks_per_transaction) instead of failing with "out of shared memory".
 -- Both name the other table: their search_path is the migration's, whatever the session's.
 CREATE FUNCTION user_tombstones_delete_user() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
-  PERFORM pg_advisory_xact_lock(1970496882, hashtext(NEW.id));
+  PERFORM pg_advisory_xact_lock(1970496882, hashtext(NEW.id) & 255);
   DELETE FROM users WHERE id = NEW.id;
   RETURN NULL;
 END;
@@ -158,7 +161,7 @@ CREATE TRIGGER user_tombstones_delete_user
 CREATE FUNCTION users_drop_tombstoned() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
-  PERFORM pg_advisory_xact_lock_shared(1970496882, hashtext(NEW.id));
+  PERFORM pg_advisory_xact_lock_shared(1970496882, hashtext(NEW.id) & 255);
   IF EXISTS (SELECT 1 FROM user_tombstones WHERE id = NEW.id) THEN
     RETURN NULL;  -- a hard-deleted sub: not inserted, not counted
   END IF;
