@@ -18,12 +18,12 @@ const iterations = Number(process.argv[2] ?? 200);
 const WARMUP = 30;
 
 const MUTATION = `mutation SyncUsers($objects: [users_insert_input!]!) {
-  insert_users(objects: $objects, on_conflict: {constraint: users_pkey, update_columns: [username, email, last_seen_at, last_event_id]}) {
+  insert_users(objects: $objects, on_conflict: {constraint: users_pkey, update_columns: [username, email, last_seen_at, last_event_at, last_event_id]}) {
     returning { id }
   }
 }`;
 
-const RAW_COLUMNS = ['id', 'username', 'email', 'last_seen_at', 'last_event_id'];
+const RAW_COLUMNS = ['id', 'username', 'email', 'last_seen_at', 'last_event_at', 'last_event_id'];
 
 /** The same upsert, written by hand: one statement, 500 parameters. */
 const rawStatement = (rows: number): string => {
@@ -31,13 +31,14 @@ const rawStatement = (rows: number): string => {
   for (let r = 0; r < rows; r += 1) {
     const base = r * RAW_COLUMNS.length;
     values.push(
-      `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}::timestamptz, $${base + 5})`,
+      `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}::timestamptz, $${base + 5}::timestamptz, $${base + 6})`,
     );
   }
   return (
     `INSERT INTO users (${RAW_COLUMNS.join(', ')}) VALUES ${values.join(', ')} ` +
     `ON CONFLICT ON CONSTRAINT users_pkey DO UPDATE SET username = EXCLUDED.username, ` +
-    `email = EXCLUDED.email, last_seen_at = EXCLUDED.last_seen_at, last_event_id = EXCLUDED.last_event_id ` +
+    `email = EXCLUDED.email, last_seen_at = EXCLUDED.last_seen_at, last_event_at = EXCLUDED.last_event_at, ` +
+    `last_event_id = EXCLUDED.last_event_id ` +
     `RETURNING id`
   );
 };
@@ -53,6 +54,7 @@ const batch = (seed: number): Record<string, string>[] =>
       username: `user${user}`,
       email: `user${user}@example.com`,
       last_seen_at: new Date(clock).toISOString(),
+      last_event_at: new Date(clock).toISOString(),
       last_event_id: `event-${seed}-${i}`,
     };
   });

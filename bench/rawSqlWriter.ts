@@ -64,13 +64,16 @@ export const writeWithRawSql = async (
           event.authenticatedAt,
           event.eventId,
         );
-        return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5})`;
+        // A login's row as user-sync writes it: enabled, and the time both as the last sign-in
+        // and as the ordering clock the migration's guard compares (last_event_at).
+        return `($${base + 1}, $${base + 2}, $${base + 3}, true, $${base + 4}, $${base + 4}, $${base + 5})`;
       });
       const started = performance.now();
       await client.query(
-        `INSERT INTO ${table} (id, username, email, last_seen_at, last_event_id) VALUES ${tuples.join(', ')}
+        `INSERT INTO ${table} (id, username, email, enabled, last_seen_at, last_event_at, last_event_id) VALUES ${tuples.join(', ')}
          ON CONFLICT (id) DO UPDATE SET username = EXCLUDED.username, email = EXCLUDED.email,
-           last_seen_at = EXCLUDED.last_seen_at, last_event_id = EXCLUDED.last_event_id
+           enabled = EXCLUDED.enabled, last_seen_at = EXCLUDED.last_seen_at,
+           last_event_at = EXCLUDED.last_event_at, last_event_id = EXCLUDED.last_event_id
          RETURNING id`,
         params,
       );
