@@ -6,13 +6,15 @@
  * the consumer's own CPU cost, the post-authentication trigger, and the local stack end to end.
  * Writes `bench/results.json` and prints the tables.
  *
- * Flags: `--quick`; `--only cold-start,consumer,paired,cpu,post-auth,e2e,engine` (sections; the
+ * Flags: `--quick`; `--only cold-start,consumer,paired,cpu,post-auth,e2e,engine,reconcile` (sections; the
  * others keep their figures from the existing file, `--only summary` only rewrites it);
  * `--out <file>`.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 // Before any service module builds its logger/metrics: EMF output and logs would drown the
 // tables (the work is still done: the benchmarks serialise the metrics themselves).
@@ -38,12 +40,39 @@ const flag = (name: string): string | undefined => {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] : undefined;
 };
-const ALL_SECTIONS = 'cold-start,consumer,paired,cpu,post-auth,e2e,engine';
+const ALL_SECTIONS = 'cold-start,consumer,paired,cpu,post-auth,e2e,engine,reconcile';
 const sections = new Set((flag('--only') ?? ALL_SECTIONS).split(','));
 const partial = sections.size < ALL_SECTIONS.split(',').length;
 const out = flag('--out') ?? fileURLToPath(new URL('./results.json', import.meta.url));
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const scale = quick ? 0.1 : 1;
+
+/**
+ * The reconcile section: `bench/reconcileBench.ts` in a process of its own (its CPU and peak
+ * memory are its own), its JSON result kept as it prints it.
+ */
+const benchReconcile = async (short: boolean): Promise<unknown> => {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./reconcileBench.ts', import.meta.url)),
+      ...(short ? ['--users', '10000', '--moto-users', '2000'] : []),
+    ],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout) as unknown;
+};
+
+/** One section of the existing results file, for `--only` runs that do not run it. */
+const readPreviousSection = async (path: string, key: string): Promise<unknown> => {
+  try {
+    return (JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+};
 
 const log = (message: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -89,8 +118,13 @@ const main = async (): Promise<void> => {
   if (sections.has('e2e')) log('end to end on the local stack');
   const endToEnd = sections.has('e2e') ? await benchEndToEnd(scale) : undefined;
 
+  if (sections.has('reconcile'))
+    log('reconcile: 100,000 users on instant endpoints, 20,000 on moto');
+  const reconcile = sections.has('reconcile') ? await benchReconcile(quick) : undefined;
+
   // `--only`: the sections not run keep their figures from the existing file.
   const previous = partial ? await readPreviousResults(out) : {};
+  const previousReconcile = partial ? await readPreviousSection(out, 'reconcile') : undefined;
   const summary = buildSummary({
     consumer: consumer ?? previous.consumer,
     cpu: cpu ?? previous.cpu,
@@ -112,6 +146,7 @@ const main = async (): Promise<void> => {
     ...summary.results,
     paired: paired ?? previous.paired,
     cold_start: coldStart ?? previous.coldStart,
+    reconcile: reconcile ?? previousReconcile,
     targets,
   };
   await writeResults(out, results);
