@@ -2,6 +2,11 @@ import {
   CognitoIdentityProviderClient,
   paginateListUsers,
 } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  DeleteRuleCommand,
+  ListTargetsByRuleCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { seededRandom } from '../../bench/loginStream.js';
 import { localCredentials } from '../../cli/localCredentials.js';
 import { postAuthenticationEvent } from '../../cli/simulateLogins.js';
@@ -60,6 +65,9 @@ interface CognitoState {
 
 const WORKERS = 8;
 
+/** Sign-ins wait while the sync queue holds more messages than this. */
+const MAX_SYNC_BACKLOG = 300;
+
 /**
  * The lifecycle under churn: users signed up (post-confirmation) or created by an administrator
  * (CloudTrail → user-lifecycle), then sign-ins through the REAL post-authentication trigger
@@ -79,18 +87,42 @@ export const lifecycleChurnScenario = (options: LifecycleChurnOptions = {}): Fau
   return {
     name: `lifecycle churn: ${fmt(userCount)} users, ${fmt(loginCount)} logins interleaved with profile changes, disables, enables and deletions, the lifecycle consumer stopped ${pauseMs / 1000} s`,
     async run() {
-      const base = fastStack({ visibilityTimeoutSeconds: 5, consumerTimeoutMs: 5000 }, true);
+      const base = fastStack({ visibilityTimeoutSeconds: 5, consumerTimeoutMs: 5000 });
       // The moto pool is the one the consumer must trust here: no USER_POOL_IDS override.
       const { USER_POOL_IDS: _bench, ...env } = base.env;
       const stack = await startLocalStack({ ...base, env });
       try {
         await dropLocalArchive(stack);
+        await dropExampleSubscriber(stack);
         return await churn(stack, userCount, loginCount, pauseMs);
       } finally {
         await stack.stop();
       }
     },
   };
+};
+
+/**
+ * Removes the example subscriber's rule: this scenario does not test subscribers, and a queue that
+ * fills faster than its consumer drains it makes every SendMessage of moto slower (its cost grows
+ * with the queue's length), until moto rather than the pipeline sets the pace.
+ */
+const dropExampleSubscriber = async (stack: LocalStack): Promise<void> => {
+  const { ruleName } = stack.provisioned.subscriber;
+  const bus = stack.provisioned.eventBusName;
+  const { Targets: targets = [] } = await stack.aws.eventBridge.send(
+    new ListTargetsByRuleCommand({ Rule: ruleName, EventBusName: bus }),
+  );
+  if (targets.length > 0) {
+    await stack.aws.eventBridge.send(
+      new RemoveTargetsCommand({
+        Rule: ruleName,
+        EventBusName: bus,
+        Ids: targets.flatMap((target) => (target.Id === undefined ? [] : [target.Id])),
+      }),
+    );
+  }
+  await stack.aws.eventBridge.send(new DeleteRuleCommand({ Name: ruleName, EventBusName: bus }));
 };
 
 const churn = async (stack: LocalStack, userCount: number, loginCount: number, pauseMs: number) => {
@@ -144,7 +176,22 @@ const churn = async (stack: LocalStack, userCount: number, loginCount: number, p
       },
     );
 
-    // 2. The churn, with the lifecycle consumer stopped in the middle.
+    // 2. The churn, with the lifecycle consumer stopped in the middle. Sign-ins wait while the
+    // sync queue holds more than a few batches: moto's SendMessage costs O(queue length), so an
+    // unbounded backlog would make moto, not the pipeline, the thing under test.
+    let syncBacklog = 0;
+    const sampler = setInterval(() => {
+      void queueDepth(stack.aws.sqs, stack.provisioned.syncQueue.queueUrl).then(
+        (depth) => {
+          syncBacklog = depth.visible;
+        },
+        () => undefined,
+      );
+    }, 250);
+    const paced = async (): Promise<void> => {
+      while (syncBacklog > MAX_SYNC_BACKLOG)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    };
     const byUser = new Map<number, Step[]>();
     for (const step of steps) byUser.set(step.user, [...(byUser.get(step.user) ?? []), step]);
     let done = 0;
@@ -161,9 +208,11 @@ const churn = async (stack: LocalStack, userCount: number, loginCount: number, p
           resumeAt = Date.now() + pauseMs;
           setTimeout(() => stack.lifecyclePoller.resume(), pauseMs).unref();
         }
+        if (step.kind === 'login') await paced();
         await apply(stack, user, step, counts);
       }
     });
+    clearInterval(sampler);
     // The churn may end before the pause does: the pause still lasts its full time.
     if (resumeAt > Date.now())
       await new Promise((resolve) => setTimeout(resolve, resumeAt - Date.now()));
