@@ -146,8 +146,24 @@ describe('Function: users_newest_wins per register, tombstones (migration 179703
     });
   });
 
+  it('refuses a hard deletion while the tombstone check is disabled (as shipped), and deletes nothing', async () => {
+    // Prepare
+    await hard.write([login('2026-01-01T00:00:00.000Z', 'e1')], 5000);
+
+    // Act
+    const refused = hard.write([deletion('2026-01-02T00:00:00.000Z', 'd1')], 5000);
+
+    // Assess
+    // The trigger's RAISE (SQLSTATE P0001, its text in docs/hasura.md): a data error, so the
+    // consumer fails only this record, which waits in the DLQ until the check is enabled.
+    await expect(refused).rejects.toMatchObject({ failureClass: 'data', sqlState: 'P0001' });
+    expect(await engine.sql('SELECT id FROM users')).toEqual([{ id: 'u1' }]);
+    expect(await engine.sql('SELECT id FROM user_tombstones')).toEqual([]);
+  });
+
   it('deletes the row in hard mode, drops every later insert of the sub, and purges old tombstones', async () => {
     // Prepare
+    await engine.sql('ALTER TABLE users ENABLE TRIGGER users_drop_tombstoned');
     await hard.write([login('2026-01-01T00:00:00.000Z', 'e1')], 5000);
 
     // Act
@@ -161,9 +177,13 @@ describe('Function: users_newest_wins per register, tombstones (migration 179703
     expect([deleted.written, later.written]).toEqual([1, 0]);
     expect(rows).toEqual([]);
     expect(await engine.sql('SELECT id FROM user_tombstones')).toEqual([]);
+    await engine.sql('ALTER TABLE users DISABLE TRIGGER users_drop_tombstoned');
   });
 
   it("lets the application insert 20,000 users in one statement (the tombstone guard's locks are bounded)", async () => {
+    // Prepare: the check on, as a hard-deleting deployment runs it.
+    await engine.sql('ALTER TABLE users ENABLE TRIGGER users_drop_tombstoned');
+
     // Act
     const inserted = await engine.sql<{ n: number }>(
       `WITH added AS (

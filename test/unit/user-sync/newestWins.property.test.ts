@@ -210,6 +210,10 @@ describe.each(MODES)(
         await engine.sql('DROP TRIGGER users_record_application_writes ON users');
         await engine.sql('DROP TRIGGER users_drop_tombstoned ON users');
       }
+      // Hard deletion runs with the tombstone check enabled, as docs/hasura.md tells a deployment.
+      if (deleteMode === 'hard') {
+        await engine.sql('ALTER TABLE users ENABLE TRIGGER users_drop_tombstoned');
+      }
     });
 
     afterAll(async () => {

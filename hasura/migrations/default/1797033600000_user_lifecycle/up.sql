@@ -148,6 +148,13 @@ COMMENT ON TABLE user_tombstones IS
 CREATE FUNCTION user_tombstones_delete_user() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
+  -- Without the check on users, an older event would insert the row again: refuse instead (the
+  -- consumer fails the record, which waits in the DLQ until the trigger is enabled).
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger
+                  WHERE tgrelid = 'users'::regclass AND tgname = 'users_drop_tombstoned'
+                    AND tgenabled <> 'D') THEN
+    RAISE EXCEPTION 'hard deletion needs the tombstone check on users: run ALTER TABLE users ENABLE TRIGGER users_drop_tombstoned (SYNC_DELETE_MODE=hard, docs/hasura.md)';
+  END IF;
   PERFORM pg_advisory_xact_lock(1970496882, hashtext(NEW.id) & 255);
   DELETE FROM users WHERE id = NEW.id;
   RETURN NULL;
@@ -172,3 +179,10 @@ $$;
 CREATE TRIGGER users_drop_tombstoned
   BEFORE INSERT ON users
   FOR EACH ROW EXECUTE FUNCTION users_drop_tombstoned();
+
+-- Shipped disabled: it runs for every proposed row of every upsert (a lock and an index probe,
+-- about half of the upsert's database time), and only hard deletion needs it. A deployment with
+-- SYNC_DELETE_MODE=hard enables it once (a migration of its own):
+--   ALTER TABLE users ENABLE TRIGGER users_drop_tombstoned;
+-- Until then a hard deletion is refused (above), so nothing is deleted that could come back.
+ALTER TABLE users DISABLE TRIGGER users_drop_tombstoned;
