@@ -1,5 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UsageError } from './errors.js';
 
 /** The backfill's checkpoint file: where the next run continues. */
@@ -7,13 +7,13 @@ export const BackfillCheckpointSchema = z.object({
   version: z.literal(1),
   userPoolId: z.string(),
   /** Token of the next page to read; null before the first page and after the last. */
-  paginationToken: z.string().nullable(),
+  paginationToken: z.nullable(z.string()),
   /** Users per page; a pagination token is only valid with the same page size. */
-  pageSize: z.number().int().min(1).max(60),
+  pageSize: z.int().check(z.minimum(1), z.maximum(60)),
   /** Pages fully published so far (across resumed runs). */
-  pages: z.number().int().nonnegative(),
+  pages: z.int().check(z.minimum(0)),
   /** Events published so far (across resumed runs). */
-  published: z.number().int().nonnegative(),
+  published: z.int().check(z.minimum(0)),
   /** True once the last page was published. */
   complete: z.boolean(),
   updatedAt: z.string(),
